@@ -1,0 +1,15 @@
+import type { z } from 'zod';
+import type { EventDefinition } from './envelope.js';
+import { deadLettered } from './bus.js';
+import { userCreated, userDeleted, userUpdated } from './identity.js';
+import { ticketStatusChanged } from './tickets.js';
+
+export * from './envelope.js';
+export * from './identity.js';
+export * from './tickets.js';
+export * from './bus.js';
+
+/** Every known event type and the schema its payload must satisfy (on publish and on consume). */
+export const eventCatalog: ReadonlyMap<string, EventDefinition<z.ZodType>> = new Map(
+  [userCreated, userUpdated, userDeleted, ticketStatusChanged, deadLettered].map((d) => [d.type, d as EventDefinition<z.ZodType>]),
+);

@@ -1,0 +1,147 @@
+import type { EventEnvelope } from '@backoffice/contracts';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  connect,
+  nanos,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+} from 'nats';
+import { handleDelivery, retryDelay } from './delivery.js';
+import type { EventBus, SubscribeOptions, Subscription } from './types.js';
+
+export interface NatsBusOptions {
+  /** JetStream stream holding every event subject. Default EVENTS. */
+  stream: string;
+  /** Subject prefix; an event of type T is published on `<prefix>.T`. Default events. */
+  prefix: string;
+}
+
+const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms).unref())]);
+
+/** Durable names may not contain dots or wildcards. */
+const durableName = (group: string, type: string) => `${group}__${type}`.replace(/[^A-Za-z0-9_-]/g, '_');
+
+/**
+ * NATS JetStream: one stream for all events, one durable pull consumer per (group, type) so that
+ * replicas of a service share the work. The event id is the JetStream message id, so a relay that
+ * publishes a row twice within the duplicate window stores it once.
+ */
+export class NatsBus implements EventBus {
+  readonly kind = 'nats' as const;
+  private readonly active = new Set<ConsumerMessages>();
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly options: NatsBusOptions,
+  ) {}
+
+  /** `nats://host:4222[,host2:4222][?stream=EVENTS&prefix=events]` */
+  static async connect(url: string): Promise<NatsBus> {
+    const parsed = new URL(url);
+    const servers = `${parsed.hostname}:${parsed.port || 4222}`;
+    const options: NatsBusOptions = {
+      stream: parsed.searchParams.get('stream') ?? 'EVENTS',
+      prefix: parsed.searchParams.get('prefix') ?? 'events',
+    };
+    const nc = await connect({ servers, maxReconnectAttempts: -1, reconnectTimeWait: 250, name: options.stream });
+    const jsm = await nc.jetstreamManager();
+    const bus = new NatsBus(nc, nc.jetstream(), jsm, options);
+    await bus.ensureStream();
+    return bus;
+  }
+
+  private subject(type: string) {
+    return `${this.options.prefix}.${type}`;
+  }
+
+  private async ensureStream() {
+    const { stream, prefix } = this.options;
+    try {
+      await this.jsm.streams.info(stream);
+    } catch {
+      try {
+        await this.jsm.streams.add({ name: stream, subjects: [`${prefix}.>`], duplicate_window: nanos(120_000) });
+      } catch (err) {
+        if (!/already in use/i.test(String(err))) throw err;
+      }
+    }
+  }
+
+  async publish(event: EventEnvelope): Promise<void> {
+    await this.js.publish(this.subject(event.type), JSON.stringify(event), { msgID: event.id, timeout: 3000 });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const loops: Promise<void>[] = [];
+    const mine: ConsumerMessages[] = [];
+    for (const type of options.types) {
+      const durable = durableName(options.group, type);
+      const config = {
+        durable_name: durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: this.subject(type),
+        ack_wait: nanos(30_000),
+        max_deliver: -1,
+      };
+      try {
+        await this.jsm.consumers.info(this.options.stream, durable);
+      } catch {
+        await this.jsm.consumers.add(this.options.stream, config).catch((err) => {
+          if (!/already in use|exists/i.test(String(err))) throw err;
+        });
+      }
+      const consumer = await this.js.consumers.get(this.options.stream, durable);
+      const messages = await consumer.consume({ max_messages: 32 });
+      mine.push(messages);
+      this.active.add(messages);
+      loops.push(
+        (async () => {
+          for await (const message of messages) {
+            let raw: unknown;
+            try {
+              raw = JSON.parse(new TextDecoder().decode(message.data));
+            } catch {
+              raw = { type, unparsable: new TextDecoder().decode(message.data) };
+            }
+            const attempt = message.info.deliveryCount;
+            const outcome = await handleDelivery(this, options, raw, attempt).catch(() => 'retry' as const);
+            if (outcome === 'done') message.ack();
+            else message.nak(retryDelay(options, attempt));
+          }
+        })(),
+      );
+    }
+    return {
+      close: async () => {
+        for (const m of mine) {
+          this.active.delete(m);
+          m.stop();
+        }
+        await Promise.allSettled(loops);
+      },
+    };
+  }
+
+  async ping(): Promise<void> {
+    if (this.nc.isClosed()) throw new Error('NATS connection is closed');
+    await withTimeout(this.jsm.getAccountInfo(), 1000, 'NATS ping');
+  }
+
+  async close(): Promise<void> {
+    for (const m of this.active) m.stop();
+    this.active.clear();
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+
+  /** Tests: remove the stream and its consumers. */
+  async destroyStream(): Promise<void> {
+    await this.jsm.streams.delete(this.options.stream).catch(() => undefined);
+  }
+}

@@ -1,0 +1,37 @@
+import type { EventEnvelope } from '@backoffice/contracts';
+
+export interface Delivery {
+  /** 1 on first delivery, then 2, 3, ... on redeliveries. */
+  attempt: number;
+}
+
+export type EventHandler = (event: EventEnvelope, delivery: Delivery) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Consumer group: each event is handled once per group (a Kafka group, a JetStream durable). */
+  group: string;
+  types: readonly string[];
+  handler: EventHandler;
+  /** Deliveries before the event is parked on the dead-letter destination. Default 5. */
+  maxAttempts?: number;
+  /** Delay before a redelivery; grows linearly with the attempt. Default 200 ms. */
+  retryDelayMs?: number;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/** The one interface every adapter implements; nothing outside bus/ knows which is in use. */
+export interface EventBus {
+  readonly kind: 'memory' | 'nats' | 'kafka';
+  /** Resolves once the bus has durably accepted the event. */
+  publish(event: EventEnvelope): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Rejects when the bus cannot be reached right now. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_RETRY_DELAY_MS = 200;

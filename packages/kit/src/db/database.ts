@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Sequelize, type Options } from 'sequelize';
+
+export type Dialect = 'mysql' | 'sqlite';
+
+/**
+ * Opens Sequelize from DATABASE_URL: `mysql://user:pass@host:3306/db` (mysql2) or `sqlite:path/to/file`
+ * (`sqlite::memory:` too). Times are stored in UTC.
+ */
+export function openDatabase(url: string, opts: { logging?: Options['logging']; pool?: Options['pool'] } = {}): Sequelize {
+  const common: Options = { logging: opts.logging ?? false, define: { underscored: true }, timezone: '+00:00' };
+  if (url.startsWith('sqlite:')) {
+    const storage = url.slice('sqlite:'.length) || ':memory:';
+    if (storage !== ':memory:') mkdirSync(dirname(storage), { recursive: true });
+    return new Sequelize({
+      ...common,
+      dialect: 'sqlite',
+      storage,
+      // concurrent requests each open a transaction; wait for the write lock instead of failing
+      transactionType: 'IMMEDIATE' as never,
+      retry: { max: 5, match: [/SQLITE_BUSY/] },
+      hooks: {
+        afterConnect: async (connection: unknown) => {
+          const db = connection as { run(sql: string, cb: (err: Error | null) => void): void };
+          for (const pragma of ['PRAGMA journal_mode=WAL', 'PRAGMA busy_timeout=10000', 'PRAGMA foreign_keys=ON']) {
+            await new Promise<void>((resolve, reject) => db.run(pragma, (err) => (err ? reject(err) : resolve())));
+          }
+        },
+      },
+    });
+  }
+  const mysqlUrl = url.replace(/^mariadb:/, 'mysql:');
+  return new Sequelize(mysqlUrl, {
+    ...common,
+    dialect: 'mysql',
+    pool: opts.pool ?? { max: 10, min: 0, idle: 10_000, acquire: 10_000 },
+    dialectOptions: { dateStrings: false, supportBigNumbers: true, bigNumberStrings: true, decimalNumbers: false, charset: 'utf8mb4' },
+  });
+}
+
+export const dialectOf = (sequelize: Sequelize): Dialect => (sequelize.getDialect() === 'sqlite' ? 'sqlite' : 'mysql');
+
+/** Creates the database named in a mysql:// URL if it does not exist (used by tests and `migrate`). */
+export async function ensureMysqlDatabase(url: string): Promise<void> {
+  if (!/^(mysql|mariadb):/.test(url)) return;
+  const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const name = decodeURIComponent(parsed.pathname.slice(1));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`database name ${JSON.stringify(name)} must be letters, digits and _`);
+  parsed.pathname = '/';
+  const admin = new Sequelize(parsed.toString(), { dialect: 'mysql', logging: false });
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.close();
+  }
+}

@@ -1,0 +1,42 @@
+import { DataTypes } from 'sequelize';
+import type { Migration } from './migrator.js';
+
+/** Tables every service has: outbox (events to publish), inbox (events handled), job_locks (scheduler). */
+export const kitMigrations: Migration[] = [
+  {
+    name: '0000-kit-outbox-inbox-locks',
+    async up({ queryInterface: qi }) {
+      await qi.createTable('outbox', {
+        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true },
+        event_id: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+        type: { type: DataTypes.STRING(128), allowNull: false },
+        subject: { type: DataTypes.STRING(128), allowNull: false },
+        envelope: { type: DataTypes.TEXT('medium'), allowNull: false },
+        status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'pending' },
+        attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        last_error: { type: DataTypes.TEXT, allowNull: true },
+        available_at: { type: DataTypes.DATE(3), allowNull: false },
+        created_at: { type: DataTypes.DATE(3), allowNull: false },
+        sent_at: { type: DataTypes.DATE(3), allowNull: true },
+      });
+      await qi.addIndex('outbox', ['status', 'id'], { name: 'outbox_status_id' });
+      await qi.createTable('inbox', {
+        consumer: { type: DataTypes.STRING(128), primaryKey: true },
+        event_id: { type: DataTypes.STRING(64), primaryKey: true },
+        type: { type: DataTypes.STRING(128), allowNull: false },
+        handled_at: { type: DataTypes.DATE(3), allowNull: false },
+      });
+      await qi.createTable('job_locks', {
+        job: { type: DataTypes.STRING(128), primaryKey: true },
+        tick: { type: DataTypes.STRING(32), primaryKey: true },
+        owner: { type: DataTypes.STRING(128), allowNull: false },
+        locked_at: { type: DataTypes.DATE(3), allowNull: false },
+      });
+    },
+    async down({ queryInterface: qi }) {
+      await qi.dropTable('job_locks');
+      await qi.dropTable('inbox');
+      await qi.dropTable('outbox');
+    },
+  },
+];

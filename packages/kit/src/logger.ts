@@ -1,0 +1,18 @@
+import { pino, type Logger } from 'pino';
+import { currentContext } from './context.js';
+
+export type { Logger };
+
+/** JSON logs; each line carries the request id of the request (or event) it belongs to. */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({
+    name: service,
+    level,
+    base: { service },
+    mixin: () => {
+      const ctx = currentContext();
+      return ctx ? { requestId: ctx.requestId } : {};
+    },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.oldPassword', '*.newPassword'], remove: true },
+  });
+}
