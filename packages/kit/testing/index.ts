@@ -50,3 +50,40 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A tiny JSON client for tests: real HTTP, nothing mocked. */
+export function apiClient(base: string) {
+  const call = async <T = any>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: BodyInit | undefined;
+    if (options.body instanceof FormData) body = options.body;
+    else if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
+    const res = await fetch(`${base}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  };
+  return {
+    call,
+    get: <T = any>(path: string, token?: string) => call<T>('GET', path, { token }),
+    post: <T = any>(path: string, body?: unknown, token?: string, headers?: Record<string, string>) => call<T>('POST', path, { body, token, headers }),
+    put: <T = any>(path: string, body?: unknown, token?: string, headers?: Record<string, string>) => call<T>('PUT', path, { body, token, headers }),
+    del: <T = any>(path: string, token?: string) => call<T>('DELETE', path, { token }),
+  };
+}
+export type ApiClient = ReturnType<typeof apiClient>;

@@ -1,0 +1,4 @@
+import { runMain } from '@backoffice/kit';
+import { identityService } from './service.js';
+
+await runMain(identityService);
