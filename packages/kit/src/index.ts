@@ -20,3 +20,4 @@ export * from './crypto/secrets.js';
 export * from './crypto/masking.js';
 export * from './scheduler.js';
 export * from './service.js';
+export * from './db/idempotency.js';

@@ -1,5 +1,9 @@
 import { DataTypes } from 'sequelize';
+import type { QueryInterface } from 'sequelize';
 import type { Migration } from './migrator.js';
+
+/** MEDIUMTEXT on MySQL; SQLite has one TEXT and warns about options. */
+const mediumText = (qi: QueryInterface) => (qi.sequelize.getDialect() === 'sqlite' ? DataTypes.TEXT : DataTypes.TEXT('medium'));
 
 /** Tables every service has: outbox (events to publish), inbox (events handled), job_locks (scheduler). */
 export const kitMigrations: Migration[] = [
@@ -11,7 +15,7 @@ export const kitMigrations: Migration[] = [
         event_id: { type: DataTypes.STRING(64), allowNull: false, unique: true },
         type: { type: DataTypes.STRING(128), allowNull: false },
         subject: { type: DataTypes.STRING(128), allowNull: false },
-        envelope: { type: DataTypes.TEXT('medium'), allowNull: false },
+        envelope: { type: mediumText(qi), allowNull: false },
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'pending' },
         attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         last_error: { type: DataTypes.TEXT, allowNull: true },
@@ -37,6 +41,21 @@ export const kitMigrations: Migration[] = [
       await qi.dropTable('job_locks');
       await qi.dropTable('inbox');
       await qi.dropTable('outbox');
+    },
+  },
+  {
+    name: '0001-kit-idempotency-keys',
+    async up({ queryInterface: qi }) {
+      await qi.createTable('idempotency_keys', {
+        scope: { type: DataTypes.STRING(64), primaryKey: true },
+        idem_key: { type: DataTypes.STRING(128), primaryKey: true },
+        status: { type: DataTypes.INTEGER, allowNull: false },
+        body: { type: mediumText(qi), allowNull: true },
+        created_at: { type: DataTypes.DATE(3), allowNull: false },
+      });
+    },
+    async down({ queryInterface: qi }) {
+      await qi.dropTable('idempotency_keys');
     },
   },
 ];

@@ -4,8 +4,14 @@ import { Authenticator, requirePermission } from './auth.js';
 import { OpenApiDocument, type HttpMethod } from './openapi.js';
 import { parseInput } from './validation.js';
 
-/** Who may call a route: anyone (rate-limited at the edge), any signed-in user, or holders of a permission. */
-export type Access = 'public' | 'authenticated' | { permission: string };
+/**
+ * Who may call a route: anyone (rate-limited at the edge), any signed-in user, holders of a permission,
+ * or holders of any of several (the handler then narrows what each may see).
+ */
+export type Access = 'public' | 'authenticated' | { permission: string } | { anyOf: string[] };
+
+const describeAccess = (access: Access) =>
+  typeof access === 'string' ? access : 'permission' in access ? access.permission : access.anyOf.join(' | ');
 
 type Infer<S> = S extends ZodType ? z.infer<S> : undefined;
 
@@ -44,7 +50,7 @@ export class ApiRouter {
     if (def.access !== 'public') {
       if (!this.auth) throw new Error(`route ${def.method.toUpperCase()} ${def.path} needs authentication but no authenticator is configured`);
       guards.push(this.auth.middleware());
-      if (def.access !== 'authenticated') guards.push(requirePermission(def.access.permission));
+      if (def.access !== 'authenticated') guards.push(requirePermission('permission' in def.access ? [def.access.permission] : def.access.anyOf));
     }
     const handler: RequestHandler = async (req, res) => {
       const input = {
@@ -61,7 +67,7 @@ export class ApiRouter {
       path: def.path,
       summary: def.summary,
       tag: this.tag,
-      access: typeof def.access === 'string' ? def.access : def.access.permission,
+      access: describeAccess(def.access),
       body: def.body,
       query: def.query,
       params: def.params,

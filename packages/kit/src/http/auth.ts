@@ -79,10 +79,12 @@ declare module '@backoffice/contracts' {
   }
 }
 
-export function requirePermission(permission: string): RequestHandler {
+/** 403 unless the user holds at least one of the permissions. */
+export function requirePermission(anyOf: string | readonly string[]): RequestHandler {
+  const needed = typeof anyOf === 'string' ? [anyOf] : anyOf;
   return (req, _res, next) => {
     if (!req.user) return next(unauthorized());
-    if (!hasPermission(req.user.permissions, permission)) return next(forbidden());
+    if (!needed.some((p) => hasPermission(req.user!.permissions, p))) return next(forbidden());
     next();
   };
 }

@@ -1,0 +1,42 @@
+import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Runs `work` once per (scope, key). The key row is inserted first inside the same transaction as the
+ * work, so a concurrent request with the same key waits on it and then replays the stored answer;
+ * if the work fails, the row disappears with it and a retry runs afresh.
+ */
+export async function runIdempotent(
+  sequelize: Sequelize,
+  scope: string,
+  key: string | undefined,
+  work: (transaction: Transaction) => Promise<StoredResponse>,
+): Promise<StoredResponse & { replayed: boolean }> {
+  if (!key) return { ...(await sequelize.transaction(work)), replayed: false };
+  try {
+    return await sequelize.transaction(async (transaction) => {
+      await sequelize.query('INSERT INTO idempotency_keys (scope, idem_key, status, body, created_at) VALUES (?, ?, 0, NULL, ?)', {
+        replacements: [scope, key, new Date()],
+        type: QueryTypes.INSERT,
+        transaction,
+      });
+      const result = await work(transaction);
+      await sequelize.query('UPDATE idempotency_keys SET status = ?, body = ? WHERE scope = ? AND idem_key = ?', {
+        replacements: [result.status, JSON.stringify(result.body), scope, key],
+        transaction,
+      });
+      return { ...result, replayed: false };
+    });
+  } catch (err) {
+    if (!(err instanceof UniqueConstraintError)) throw err;
+    const [row] = await sequelize.query<{ status: number; body: string }>('SELECT status, body FROM idempotency_keys WHERE scope = ? AND idem_key = ?', {
+      replacements: [scope, key],
+      type: QueryTypes.SELECT,
+    });
+    return { status: Number(row.status), body: JSON.parse(row.body), replayed: true };
+  }
+}

@@ -1,0 +1,1 @@
+export { startStack, type StackOptions, type RunningStack } from './stack.js';

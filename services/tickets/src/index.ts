@@ -1,0 +1,1 @@
+export { ticketsService } from './service.js';

@@ -1,0 +1,4 @@
+import { runMain } from '@backoffice/kit';
+import { ticketsService } from './service.js';
+
+await runMain(ticketsService);
