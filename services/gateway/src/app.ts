@@ -2,7 +2,7 @@ import { AppError } from '@backoffice/contracts';
 import { assignRequestId, Authenticator, errorHandler, httpDuration, metricsRegistry, notFoundHandler } from '@backoffice/kit';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
@@ -53,8 +53,22 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): { app: 
   app.get('/openapi.json', async (_req, res) => void res.json(await docs.build()));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'Back office API' }));
 
+  // IPv4 addresses are keys as they are; IPv6 ones are reduced to their /56 so one host cannot rotate
+  // through its own addresses (parsing every address costs the gateway several percent of its CPU)
+  const keyGenerator = (req: express.Request) => {
+    const ip = req.ip ?? 'unknown';
+    return ip.includes(':') && !ip.startsWith('::ffff:') ? ipKeyGenerator(ip) : ip;
+  };
   const limit = (perMinute: number, message: string) =>
-    rateLimit({ windowMs: 60_000, limit: perMinute, standardHeaders: 'draft-7', legacyHeaders: false, handler: tooMany(message) });
+    rateLimit({
+      windowMs: 60_000,
+      limit: perMinute,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      keyGenerator,
+      validate: { keyGeneratorIpFallback: false },
+      handler: tooMany(message),
+    });
   app.use(limit(config.RATE_LIMIT_PER_MINUTE, '请求过于频繁，请稍后再试'));
   const publicLimit = limit(config.PUBLIC_RATE_LIMIT_PER_MINUTE, '请求过于频繁，请稍后再试');
   const verify = auth.middleware();
