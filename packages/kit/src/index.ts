@@ -21,3 +21,5 @@ export * from './crypto/masking.js';
 export * from './scheduler.js';
 export * from './service.js';
 export * from './db/idempotency.js';
+export * from './http/listen.js';
+export * from './db/like.js';

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Express, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
@@ -11,6 +10,7 @@ import { ensureMysqlDatabase, openDatabase } from './db/database.js';
 import { migrateUp, type Migration } from './db/migrator.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { Authenticator } from './http/auth.js';
+import { listen } from './http/listen.js';
 import { OpenApiDocument } from './http/openapi.js';
 import { createLogger } from './logger.js';
 import { Outbox } from './outbox/outbox.js';
@@ -114,13 +114,7 @@ export async function startService<S extends z.ZodObject>(mod: ServiceModule<S>,
   const scheduler = new Scheduler(sequelize, logger);
   for (const job of parts.jobs ?? []) scheduler.add(job);
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, () => resolve(s));
-    s.once('error', reject);
-  });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  const port = (server.address() as AddressInfo).port;
+  const { server, port } = await listen(app, config.PORT);
   logger.info({ port }, `${mod.name} listening`);
 
   let stopping: Promise<void> | undefined;

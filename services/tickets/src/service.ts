@@ -1,4 +1,4 @@
-import { ApiRouter, type ServiceModule } from '@backoffice/kit';
+import { ApiRouter, pruneIdempotencyKeys, type ServiceModule } from '@backoffice/kit';
 import { ticketsConfigSchema } from './config.js';
 import { migrations } from './db/migrations.js';
 import { initModels } from './db/models.js';
@@ -35,6 +35,10 @@ export const ticketsService: ServiceModule<typeof ticketsConfigSchema> = {
     return {
       routers: [bookingRoutes(deps), ticketRoutes(deps), imageRoutes(deps), technicianRoutes(deps)],
       subscriptions: [userDirectorySubscription(sequelize, models)],
+      jobs: [
+        // booking retries arrive within minutes; keys older than two days only take space
+        { name: 'tickets.prune-idempotency-keys', cron: '0 17 3 * * *', run: async () => void (await pruneIdempotencyKeys(sequelize, 48)) },
+      ],
     };
   },
 };

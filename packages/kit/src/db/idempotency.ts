@@ -40,3 +40,10 @@ export async function runIdempotent(
     return { status: Number(row.status), body: JSON.parse(row.body), replayed: true };
   }
 }
+
+/** Forgets keys older than `hours` (a retry comes within minutes; the table must not grow forever). */
+export async function pruneIdempotencyKeys(sequelize: Sequelize, hours = 48): Promise<number> {
+  const [, meta] = await sequelize.query('DELETE FROM idempotency_keys WHERE created_at < ?', { replacements: [new Date(Date.now() - hours * 3_600_000)] });
+  const m = meta as { affectedRows?: number; changes?: number } | number;
+  return typeof m === 'number' ? m : Number(m?.affectedRows ?? m?.changes ?? 0);
+}

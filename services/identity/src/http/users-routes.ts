@@ -1,5 +1,5 @@
 import { badRequest, conflict, notFound, ok, permissions, roleCodes, unprocessable } from '@backoffice/contracts';
-import { fields } from '@backoffice/kit';
+import { containsPattern, fields } from '@backoffice/kit';
 import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../domain/passwords.js';
@@ -121,7 +121,7 @@ export function userRoutes(deps: IdentityDeps) {
       query: listQuery,
       handler: async ({ query }) => {
         const where: WhereOptions = {};
-        if (query.username) Object.assign(where, { username: { [Op.like]: `%${query.username.replace(/[%_\\]/g, '\\$&')}%` } });
+        if (query.username) Object.assign(where, { username: { [Op.like]: containsPattern(query.username) } });
         if (query.role_id) Object.assign(where, { role_id: query.role_id });
         if (query.status !== undefined) Object.assign(where, { status: query.status });
         const [users, roles] = await Promise.all([models.User.findAll({ where, order: [['id', 'ASC']] }), models.Role.findAll()]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound, ok, permissions, roleCodes, unprocessable } from '@backoffice/contracts';
-import { fields } from '@backoffice/kit';
+import { containsPattern, fields } from '@backoffice/kit';
 import { Op, UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
 import { MAINLAND_MOBILE } from '../domain/booking-rules.js';
@@ -56,7 +56,7 @@ export function technicianRoutes(deps: TicketsDeps) {
         if (query.center_id) where.center_id = query.center_id;
         if (query.is_active !== undefined) where.is_active = query.is_active;
         if (query.keyword) {
-          const like = `%${query.keyword.replace(/[%_\\]/g, '\\$&')}%`;
+          const like = containsPattern(query.keyword);
           where[Op.or] = [{ name: { [Op.like]: like } }, { skills: { [Op.like]: like } }, ...(MAINLAND_MOBILE.test(query.keyword) ? [{ phone_hash: phones.hash(query.keyword) }] : [])];
         }
         const { rows, count } = await models.Technician.findAndCountAll({

@@ -1,5 +1,5 @@
 import { badRequest, forbidden, notFound, ok, permissions, unprocessable, type AuthUser } from '@backoffice/contracts';
-import { fields } from '@backoffice/kit';
+import { containsPattern, fields } from '@backoffice/kit';
 import type { Request } from 'express';
 import { Op, QueryTypes, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
@@ -83,7 +83,7 @@ export function ticketRoutes(deps: TicketsDeps) {
           where.appointment_date = { ...(query.date_from ? { [Op.gte]: query.date_from } : {}), ...(query.date_to ? { [Op.lte]: query.date_to } : {}) };
         }
         if (query.keyword) {
-          const like = `%${query.keyword.replace(/[%_\\]/g, '\\$&')}%`;
+          const like = containsPattern(query.keyword);
           where[Op.or] = [
             { ticket_no: { [Op.like]: like } },
             { customer_name: { [Op.like]: like } },

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { migrateUp, openDatabase, pruneIdempotencyKeys, runIdempotent } from '../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
+
+let db: TestDatabase;
+let sequelize: Sequelize;
+before(async () => {
+  db = await createTestDatabase('idempotency');
+  sequelize = openDatabase(db.url);
+  await migrateUp(sequelize, []);
+  await sequelize.query('CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, label VARCHAR(20))');
+});
+after(async () => {
+  await sequelize.close();
+  await db.drop();
+});
+
+const place = (key: string | undefined, label: string) =>
+  runIdempotent(sequelize, 'orders', key, async (transaction) => {
+    const [id] = await sequelize.query('INSERT INTO orders (label) VALUES (?)', { replacements: [label], type: QueryTypes.INSERT, transaction });
+    await new Promise((r) => setTimeout(r, 50)); // keep the first request in flight while the others arrive
+    return { status: 201, body: { id } };
+  });
+
+test('concurrent requests with one key run the work once and all get the first answer', async () => {
+  const results = await Promise.all(Array.from({ length: 5 }, () => place('key-1', 'a')));
+  assert.equal(new Set(results.map((r) => JSON.stringify(r.body))).size, 1);
+  assert.equal(results.filter((r) => !r.replayed).length, 1);
+  const [{ n }] = await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM orders WHERE label = 'a'`, { type: QueryTypes.SELECT });
+  assert.equal(Number(n), 1);
+});
+
+test('work that fails leaves no key behind, so a retry runs again; no key means no dedupe', async () => {
+  await assert.rejects(runIdempotent(sequelize, 'orders', 'key-2', async () => { throw new Error('boom'); }));
+  const retry = await place('key-2', 'b');
+  assert.equal(retry.replayed, false);
+  await place(undefined, 'c');
+  await place(undefined, 'c');
+  const [{ n }] = await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM orders WHERE label = 'c'`, { type: QueryTypes.SELECT });
+  assert.equal(Number(n), 2);
+});
+
+test('old keys are pruned, recent ones kept', async () => {
+  await sequelize.query(`UPDATE idempotency_keys SET created_at = ? WHERE idem_key = 'key-1'`, { replacements: [new Date(Date.now() - 72 * 3_600_000)] });
+  assert.equal(await pruneIdempotencyKeys(sequelize, 48), 1);
+  const keys = await sequelize.query<{ idem_key: string }>('SELECT idem_key FROM idempotency_keys', { type: QueryTypes.SELECT });
+  assert.deepEqual(keys.map((k) => k.idem_key), ['key-2']);
+});
