@@ -1,11 +1,11 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { currentContext } from './context.js';
 
 export type { Logger };
 
 /** JSON logs; each line carries the request id of the request (or event) it belongs to. */
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+  const options = {
     name: service,
     level,
     base: { service },
@@ -13,6 +13,7 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
       const ctx = currentContext();
       return ctx ? { requestId: ctx.requestId } : {};
     },
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.oldPassword', '*.newPassword'], remove: true },
-  });
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'password', 'oldPassword', 'newPassword', '*.password', '*.oldPassword', '*.newPassword'], remove: true },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

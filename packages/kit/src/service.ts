@@ -10,7 +10,7 @@ import { ensureMysqlDatabase, openDatabase } from './db/database.js';
 import { migrateUp, type Migration } from './db/migrator.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { Authenticator } from './http/auth.js';
-import { listen } from './http/listen.js';
+import { closeServer, listen } from './http/listen.js';
 import { OpenApiDocument } from './http/openapi.js';
 import { createLogger } from './logger.js';
 import { Outbox } from './outbox/outbox.js';
@@ -121,9 +121,7 @@ export async function startService<S extends z.ZodObject>(mod: ServiceModule<S>,
   const stop = () =>
     (stopping ??= (async () => {
       accepting = false;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await closed;
+      await closeServer(server);
       await Promise.allSettled(subscriptions.map((s) => s.close()));
       await scheduler.stop();
       await relay.stop();

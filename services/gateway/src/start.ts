@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createLogger, listen, loadConfig, type Logger } from '@backoffice/kit';
+import { closeServer, createLogger, listen, loadConfig, type Logger } from '@backoffice/kit';
 import { createGatewayApp } from './app.js';
 import { gatewayConfigSchema, type GatewayConfig } from './config.js';
 
@@ -21,9 +21,7 @@ export async function startGateway(options: { env?: Record<string, string | unde
     port,
     server,
     stop: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await closed;
+      await closeServer(server);
       close();
     },
   };

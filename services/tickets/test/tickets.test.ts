@@ -369,3 +369,24 @@ describe('privacy and scope', () => {
     assert.deepEqual([ranged.status, ranged.body.data.total], [200, 0]);
   });
 });
+
+describe('abuse', () => {
+  // last in the file: it spends this IP's booking allowance (100 a minute in the test stack)
+  test('the public booking form is rate-limited per IP, and a refused booking creates nothing', async () => {
+    const [{ n: before }] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM tickets', { type: QueryTypes.SELECT });
+    let accepted = 0;
+    let refused: { status: number; body: { message: string } } | undefined;
+    for (let i = 0; i < 110 && !refused; i++) {
+      const res = await h.api.post('/api/public/booking', booking({ customer_name: `批量${i}` }));
+      if (res.status === 429) refused = res;
+      else {
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        accepted++;
+      }
+    }
+    assert.ok(refused, 'some booking was refused');
+    assert.deepEqual(refused.body, { code: 429, message: '预约提交过于频繁，请稍后再试', reason: 'RATE_LIMITED' });
+    const [{ n: afterCount }] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM tickets', { type: QueryTypes.SELECT });
+    assert.equal(Number(afterCount) - Number(before), accepted);
+  });
+});

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Sequelize, type Options } from 'sequelize';
+import { Sequelize, Transaction, type Options } from 'sequelize';
 
 export type Dialect = 'mysql' | 'sqlite';
 
@@ -34,6 +34,10 @@ export function openDatabase(url: string, opts: { logging?: Options['logging']; 
   return new Sequelize(mysqlUrl, {
     ...common,
     dialect: 'mysql',
+    // READ COMMITTED: no gap locks, so the outbox relay's claim (FOR UPDATE SKIP LOCKED) does not
+    // deadlock with transactions inserting new outbox rows. Correctness rests on row locks, versions
+    // and unique keys, which this level keeps.
+    isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED,
     pool: opts.pool ?? { max: 10, min: 0, idle: 10_000, acquire: 10_000 },
     dialectOptions: { dateStrings: false, supportBigNumbers: true, bigNumberStrings: true, decimalNumbers: false, charset: 'utf8mb4' },
   });

@@ -15,3 +15,20 @@ export async function listen(app: Express, port: number): Promise<{ server: Serv
   server.headersTimeout = 66_000;
   return { server, port: (server.address() as AddressInfo).port };
 }
+
+/**
+ * Stops accepting connections and waits for requests in flight. Keep-alive connections are closed
+ * as soon as they fall idle (not after the 65 s keep-alive); after `graceMs` the rest are cut.
+ */
+export async function closeServer(server: Server, graceMs = 20_000): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+  server.closeIdleConnections();
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(deadline);
+  }
+}

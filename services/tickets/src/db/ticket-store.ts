@@ -81,13 +81,19 @@ export class TicketStore {
 
   /** A new BOOKED ticket with a fresh unique number (retried on the rare collision). */
   async book(fields: BookingFields, transaction: Transaction): Promise<Ticket> {
+    const ticket = await this.createWithUniqueNumber(fields, transaction);
+    await this.audit(transaction, ticket.id, 'BOOKED', { userId: null }, { ticket_no: ticket.ticket_no });
+    await this.publish(transaction, ticket, null, { userId: null });
+    return ticket;
+  }
+
+  private async createWithUniqueNumber(fields: BookingFields, transaction: Transaction): Promise<Ticket> {
     for (let attempt = 1; ; attempt++) {
+      // a savepoint, so a number collision does not spoil the caller's transaction
       const savepoint = await this.sequelize.transaction({ transaction });
       try {
         const ticket = await this.models.Ticket.create({ ...fields, id: randomUUID(), ticket_no: newTicketNo(), status: 'BOOKED', version: 1 }, { transaction: savepoint });
         await savepoint.commit();
-        await this.audit(transaction, ticket.id, 'BOOKED', { userId: null }, { ticket_no: ticket.ticket_no });
-        await this.publish(transaction, ticket, null, { userId: null });
         return ticket;
       } catch (err) {
         await savepoint.rollback();
