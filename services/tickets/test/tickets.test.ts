@@ -370,6 +370,17 @@ describe('privacy and scope', () => {
   });
 });
 
+describe('operations', () => {
+  test('/metrics shows the outbox, the consumers and request timings by route template', async () => {
+    const metrics = await (await fetch(`${h.stack.services.tickets.url}/metrics`)).text();
+    assert.match(metrics, /outbox_published_total\{service="tickets"\} [1-9]/);
+    assert.match(metrics, /bus_consumer_events_total\{group="tickets.user-directory",type="identity.user.created.v1",outcome="ok"\} [1-9]/);
+    assert.match(metrics, /http_request_duration_seconds_count\{service="tickets",method="POST",route="\/api\/tickets\/:id\/confirm",status="200"\}/);
+    const ready = await (await fetch(`${h.stack.services.tickets.url}/readyz`)).json();
+    assert.deepEqual(ready.data, { db: 'ok', bus: 'ok' });
+  });
+});
+
 describe('abuse', () => {
   // last in the file: it spends this IP's booking allowance (100 a minute in the test stack)
   test('the public booking form is rate-limited per IP, and a refused booking creates nothing', async () => {
