@@ -226,9 +226,10 @@ describe('receipts', () => {
   test('the same image twice on one ticket is stored once', async () => {
     const t = await assignedTicket();
     const image = png('same');
-    const first = await upload(t.id, tech.token, [{ name: 'a.png', data: image }, { name: 'a-copy.png', data: image }]);
+    const first = await upload(t.id, tech.token, [{ name: '回执.png', data: image }, { name: '回执-副本.png', data: image }]);
     assert.equal(first.body.data.uploaded.length, 1);
-    assert.deepEqual(first.body.data.duplicates, ['a-copy.png']);
+    assert.equal(first.body.data.uploaded[0].original_name, '回执.png');
+    assert.deepEqual(first.body.data.duplicates, ['回执-副本.png']);
     const again = await upload(t.id, tech.token, [{ name: 'again.png', data: image }]);
     assert.deepEqual([again.body.message, again.body.data.uploaded.length], ['图片已存在，未重复保存', 0]);
     const rows = await db.query<{ file_path: string; checksum_sha256: string }>('SELECT file_path, checksum_sha256 FROM ticket_images WHERE ticket_id = ?', {

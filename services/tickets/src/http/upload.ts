@@ -13,6 +13,8 @@ export const MAX_FILES_PER_UPLOAD = 10;
 export function receiptUpload(incomingDir: string, maxMb: number): RequestHandler {
   const parse = multer({
     dest: incomingDir,
+    // browsers send file names as UTF-8 (收据.jpg), not latin1
+    defParamCharset: 'utf8',
     limits: { fileSize: maxMb * 1024 * 1024, files: MAX_FILES_PER_UPLOAD, fields: 10, fieldSize: 1024 },
   }).array(UPLOAD_FIELD, MAX_FILES_PER_UPLOAD);
   return (req, res, next) => {
