@@ -127,6 +127,15 @@ describe('auth', () => {
     assert.equal((await login('to_delete', 'secret123')).status, 401);
   });
 
+  test('userInfo for an account deleted after sign-in → 用户不存在', async () => {
+    const id = await createUser('short_lived');
+    const token = (await login('short_lived', 'secret123')).body.data.token;
+    await api.del(`/api/users/${id}`, admin);
+    const res = await api.get('/api/auth/userInfo', token);
+    assert.equal(res.status, 404);
+    assert.deepEqual(res.body, { code: 1, message: '用户不存在', reason: 'USER_NOT_FOUND' });
+  });
+
   test('repeated wrong passwords for one account are throttled with 429; then from one IP', async () => {
     await createUser('victim');
     for (let i = 0; i < 3; i++) assert.equal((await login('victim', 'wrong-pass')).status, 401);
