@@ -1,6 +1,7 @@
 import { AppError } from '@backoffice/contracts';
 import { assignRequestId, Authenticator, errorHandler, httpDuration, metricsRegistry, notFoundHandler } from '@backoffice/kit';
 import cors from 'cors';
+import helmet from 'helmet';
 import express, { type Express, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
@@ -36,6 +37,10 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): { app: 
     });
     next();
   });
+  // security headers on every answer; Swagger UI needs its inline styles, so /docs gets a looser CSP
+  const secure = helmet({ crossOriginResourcePolicy: { policy: 'same-site' } });
+  const secureDocs = helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } });
+  app.use((req, res, next) => (req.path.startsWith('/docs') ? secureDocs : secure)(req, res, next));
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   app.use(
     cors({

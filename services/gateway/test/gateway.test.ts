@@ -87,6 +87,13 @@ test('the request id is echoed and carried into the events the request causes', 
   assert.match(generated.headers.get('x-request-id')!, /^[0-9a-f-]{36}$/);
 });
 
+test('answers carry security headers', async () => {
+  const res = await fetch(`${stack.gateway!.url}/api/auth/userInfo`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  assert.match(res.headers.get('strict-transport-security') ?? '', /max-age=/);
+  assert.equal(res.headers.get('x-powered-by'), null);
+});
+
 test('CORS preflight is answered', async () => {
   const res = await fetch(`${stack.gateway!.url}/api/users`, {
     method: 'OPTIONS',
