@@ -23,3 +23,4 @@ export * from './service.js';
 export * from './db/idempotency.js';
 export * from './http/listen.js';
 export * from './db/like.js';
+export * from './db/transaction.js';

@@ -1,4 +1,5 @@
 import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+import { inTransaction } from './transaction.js';
 
 export interface StoredResponse {
   status: number;
@@ -16,9 +17,9 @@ export async function runIdempotent(
   key: string | undefined,
   work: (transaction: Transaction) => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
-  if (!key) return { ...(await sequelize.transaction(work)), replayed: false };
+  if (!key) return { ...(await inTransaction(sequelize, work)), replayed: false };
   try {
-    return await sequelize.transaction(async (transaction) => {
+    return await inTransaction(sequelize, async (transaction) => {
       await sequelize.query('INSERT INTO idempotency_keys (scope, idem_key, status, body, created_at) VALUES (?, ?, 0, NULL, ?)', {
         replacements: [scope, key, new Date()],
         type: QueryTypes.INSERT,

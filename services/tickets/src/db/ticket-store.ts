@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound, ticketStatusChanged } from '@backoffice/contracts';
-import type { Outbox } from '@backoffice/kit';
+import { inTransaction, type Outbox } from '@backoffice/kit';
 import { customAlphabet } from 'nanoid';
 import { UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
 import { nextStatus, type TicketAction, type TicketStatus } from '../domain/ticket-status.js';
@@ -103,7 +103,7 @@ export class TicketStore {
   }
 
   async change(ticketId: string, request: ChangeRequest): Promise<Ticket> {
-    return this.sequelize.transaction(async (transaction) => {
+    return inTransaction(this.sequelize, async (transaction) => {
       const ticket = await this.models.Ticket.findByPk(ticketId, { transaction, lock: transaction.LOCK.UPDATE });
       if (!ticket) throw notFound('工单不存在', 'TICKET_NOT_FOUND');
       if (request.expectedVersion !== undefined && request.expectedVersion !== ticket.version) {

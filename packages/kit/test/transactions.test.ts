@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { migrateUp, openDatabase, pruneIdempotencyKeys, runIdempotent } from '../src/index.js';
+import { DatabaseError, QueryTypes, type Sequelize } from 'sequelize';
+import { inTransaction, migrateUp, openDatabase, pruneIdempotencyKeys, runIdempotent } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 
 let db: TestDatabase;
 let sequelize: Sequelize;
 before(async () => {
-  db = await createTestDatabase('idempotency');
+  db = await createTestDatabase('transactions');
   sequelize = openDatabase(db.url);
   await migrateUp(sequelize, []);
   await sequelize.query('CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, label VARCHAR(20))');
@@ -47,4 +47,22 @@ test('old keys are pruned, recent ones kept', async () => {
   assert.equal(await pruneIdempotencyKeys(sequelize, 48), 1);
   const keys = await sequelize.query<{ idem_key: string }>('SELECT idem_key FROM idempotency_keys', { type: QueryTypes.SELECT });
   assert.deepEqual(keys.map((k) => k.idem_key), ['key-2']);
+});
+
+test('a transaction chosen as a deadlock victim is run again; other errors are not retried', async () => {
+  const deadlock = () => new DatabaseError(Object.assign(new Error('Deadlock found when trying to get lock'), { code: 'ER_LOCK_DEADLOCK', sql: '' }) as never);
+  let runs = 0;
+  const result = await inTransaction(sequelize, async (transaction) => {
+    runs++;
+    await sequelize.query(`INSERT INTO orders (label) VALUES ('retried')`, { transaction });
+    if (runs < 3) throw deadlock();
+    return 'done';
+  });
+  assert.equal(result, 'done');
+  assert.equal(runs, 3);
+  const [{ n }] = await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM orders WHERE label = 'retried'`, { type: QueryTypes.SELECT });
+  assert.equal(Number(n), 1, 'the failed attempts were rolled back');
+  let plain = 0;
+  await assert.rejects(inTransaction(sequelize, async () => { plain++; throw new Error('rule broken'); }));
+  assert.equal(plain, 1);
 });
