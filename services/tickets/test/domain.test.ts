@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError } from '@backoffice/contracts';
 import { pickTechnician, type Candidate } from '../src/domain/auto-assign.js';
+import { splitDuplicates } from '../src/domain/receipts.js';
 import { isCalendarDate, todayIn } from '../src/domain/booking-rules.js';
 import { nextStatus, TICKET_STATUSES, type TicketAction } from '../src/domain/ticket-status.js';
 import { expectedVersion } from '../src/domain/version.js';
@@ -44,4 +45,11 @@ test('If-Match forms', () => {
   assert.equal(expectedVersion(2, '"4"'), 2, 'the body wins');
   assert.equal(expectedVersion(undefined, undefined), undefined);
   assert.throws(() => expectedVersion(undefined, 'abc'));
+});
+
+test('receipts: the first file of each checksum not yet stored is new, the rest are duplicates', () => {
+  const files = [{ checksum: 'a', n: 1 }, { checksum: 'b', n: 2 }, { checksum: 'a', n: 3 }, { checksum: 'c', n: 4 }];
+  const { fresh, duplicates } = splitDuplicates(files, new Set(['c']));
+  assert.deepEqual(fresh.map((f) => f.n), [1, 2]);
+  assert.deepEqual(duplicates.map((f) => f.n), [3, 4]);
 });

@@ -5,6 +5,7 @@ import { badRequest, conflict, forbidden, notFound, ok, permissions } from '@bac
 import { UniqueConstraintError, type InferCreationAttributes } from 'sequelize';
 import type { TicketImage } from '../db/models.js';
 import { z } from 'zod';
+import { splitDuplicates } from '../domain/receipts.js';
 import { canUploadReceipts, STATUS_LABELS } from '../domain/ticket-status.js';
 import { mayWorkTicket, seesAllTickets, visibleTicket } from './access.js';
 import type { TicketsDeps } from './context.js';
@@ -47,8 +48,9 @@ export function imageRoutes(deps: TicketsDeps) {
             checked.push({ file, type, checksum: await storage.checksum(file.path) });
           }
           const existing = new Set((await models.TicketImage.findAll({ where: { ticket_id: ticket.id }, attributes: ['checksum_sha256'] })).map((i) => i.checksum_sha256));
-          const fresh = checked.filter((c, index) => !existing.has(c.checksum) && checked.findIndex((o) => o.checksum === c.checksum) === index);
-          const duplicates = checked.filter((c) => !fresh.includes(c)).map((c) => c.file.originalname);
+          const split = splitDuplicates(checked, existing);
+          const fresh = split.fresh;
+          const duplicates = split.duplicates.map((c) => c.file.originalname);
           const rows: Array<Omit<InferCreationAttributes<TicketImage>, 'created_at'>> = [];
           for (const c of fresh) {
             const relativePath = await storage.keep(c.file.path, ticket.id, c.type.ext);
