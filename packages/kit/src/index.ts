@@ -24,3 +24,4 @@ export * from './db/idempotency.js';
 export * from './http/listen.js';
 export * from './db/like.js';
 export * from './db/transaction.js';
+export * from './db/results.js';

@@ -13,7 +13,7 @@ interface ServiceDoc {
 export class MergedOpenApi {
   private readonly clients = new Map<string, ResilientHttpClient>();
 
-  constructor(private readonly targets: Record<string, string>) {
+  constructor(targets: Record<string, string>) {
     for (const r of upstreamRoutes) {
       this.clients.set(r.service, new ResilientHttpClient({ name: `${r.service}-docs`, baseURL: targets[r.service], timeoutMs: 2000, retries: 0 }));
     }

@@ -2,6 +2,7 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/types.js';
 import { dialectOf } from '../db/database.js';
+import { affectedRows } from '../db/results.js';
 import { outboxBacklog, outboxOldestAge, outboxPublished } from '../metrics.js';
 
 export interface RelayOptions {
@@ -155,6 +156,6 @@ export async function redriveFailedOutbox(sequelize: Sequelize): Promise<number>
   const [, meta] = await sequelize.query(`UPDATE outbox SET status = 'pending', attempts = 0, available_at = ? WHERE status = 'failed'`, {
     replacements: [new Date()],
   });
-  return typeof meta === 'number' ? meta : Number((meta as { affectedRows?: number; changes?: number })?.affectedRows ?? (meta as { changes?: number })?.changes ?? 0);
+  return affectedRows(meta);
 }
 

@@ -1,6 +1,6 @@
 import { allPermissions, badRequest, conflict, notFound, ok, permissions, SUPER_PERMISSION, unprocessable } from '@backoffice/contracts';
-import { fields } from '@backoffice/kit';
-import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import { conflictOnDuplicate, fields } from '@backoffice/kit';
+import { Op, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import type { Role } from '../db/models.js';
 import { menusOfRole, menuView } from '../db/queries.js';
@@ -27,10 +27,7 @@ const roleView = (r: Role) => ({
   updated_at: r.updated_at,
 });
 
-const rethrowNameTaken = (err: unknown): never => {
-  if (err instanceof UniqueConstraintError) throw conflict('角色名已存在', 'ROLE_NAME_TAKEN');
-  throw err;
-};
+const rethrowNameTaken = conflictOnDuplicate('角色名已存在', 'ROLE_NAME_TAKEN');
 
 export function roleRoutes(deps: IdentityDeps) {
   const { models, sequelize } = deps;

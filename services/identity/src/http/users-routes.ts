@@ -1,6 +1,6 @@
 import { badRequest, conflict, notFound, ok, permissions, roleCodes, unprocessable } from '@backoffice/contracts';
-import { containsPattern, fields } from '@backoffice/kit';
-import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
+import { conflictOnDuplicate, containsPattern, fields } from '@backoffice/kit';
+import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../domain/passwords.js';
 import { EMAIL_PATTERN, LEVEL_VALUES, USERNAME_PATTERN } from '../domain/rules.js';
@@ -31,11 +31,7 @@ const listQuery = z.object({
 });
 const idParams = z.object({ id: fields.id });
 
-/** Two requests racing for one username: the database's unique index decides, the loser hears why. */
-const rethrowUsernameTaken = (err: unknown): never => {
-  if (err instanceof UniqueConstraintError) throw conflict('用户名已存在', 'USERNAME_TAKEN');
-  throw err;
-};
+const rethrowUsernameTaken = conflictOnDuplicate('用户名已存在', 'USERNAME_TAKEN');
 
 export const userView = (u: User, role?: Role | null) => ({
   id: u.id as number,
@@ -60,7 +56,7 @@ export function userRoutes(deps: IdentityDeps) {
   };
   const usernameTaken = async (name: string, exceptId?: number) =>
     (await models.User.count({ where: { username: name, ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) }, paranoid: false })) > 0;
-  const revokeSessions = (userId: number, transaction?: import('sequelize').Transaction) =>
+  const revokeSessions = (userId: number, transaction?: Transaction) =>
     models.RefreshToken.update({ revoked_at: new Date() }, { where: { user_id: userId, revoked_at: null }, transaction });
 
   const api = deps.router('用户管理');

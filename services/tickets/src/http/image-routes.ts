@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { badRequest, conflict, forbidden, notFound, ok, permissions } from '@backoffice/contracts';
-import { UniqueConstraintError, type InferCreationAttributes } from 'sequelize';
+import { conflictOnDuplicate } from '@backoffice/kit';
+import type { InferCreationAttributes } from 'sequelize';
 import type { TicketImage } from '../db/models.js';
 import { z } from 'zod';
 import { splitDuplicates } from '../domain/receipts.js';
@@ -75,10 +76,7 @@ export function imageRoutes(deps: TicketsDeps) {
               }
               return created;
             })
-            .catch((err) => {
-              if (err instanceof UniqueConstraintError) throw conflict('相同的图片正在被同时上传，请刷新后查看', 'DUPLICATE_UPLOAD');
-              throw err;
-            });
+            .catch(conflictOnDuplicate('相同的图片正在被同时上传，请刷新后查看', 'DUPLICATE_UPLOAD'));
           kept.length = 0;
           return ok({ uploaded: images.map(imageView), duplicates }, images.length ? '上传成功' : '图片已存在，未重复保存');
         } finally {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { badRequest, conflict, notFound, ok, permissions, roleCodes, unprocessable } from '@backoffice/contracts';
-import { containsPattern, fields } from '@backoffice/kit';
-import { Op, UniqueConstraintError } from 'sequelize';
+import { badRequest, notFound, ok, permissions, roleCodes, unprocessable } from '@backoffice/contracts';
+import { conflictOnDuplicate, containsPattern, fields } from '@backoffice/kit';
+import { Op } from 'sequelize';
 import { z } from 'zod';
 import { MAINLAND_MOBILE } from '../domain/booking-rules.js';
 import type { TicketsDeps } from './context.js';
@@ -26,10 +26,7 @@ export function technicianRoutes(deps: TicketsDeps) {
     if (!user || user.deleted) throw badRequest('关联的用户不存在', 'USER_NOT_FOUND');
     if (user.role !== roleCodes.technician) throw unprocessable('关联的用户不是技师角色', 'USER_NOT_TECHNICIAN');
   };
-  const rethrowLinked = (err: unknown): never => {
-    if (err instanceof UniqueConstraintError) throw conflict('该用户已关联其他技师', 'USER_ALREADY_LINKED');
-    throw err;
-  };
+  const rethrowLinked = conflictOnDuplicate('该用户已关联其他技师', 'USER_ALREADY_LINKED');
   const setActive = async (id: string, active: boolean) => {
     const technician = await models.Technician.findByPk(id);
     if (!technician) throw notFound('技师不存在', 'TECHNICIAN_NOT_FOUND');

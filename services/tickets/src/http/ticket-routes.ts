@@ -1,7 +1,7 @@
 import { badRequest, forbidden, notFound, ok, permissions, unprocessable, type AuthUser } from '@backoffice/contracts';
 import { containsPattern, fields } from '@backoffice/kit';
 import type { Request } from 'express';
-import { Op, QueryTypes, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import { pickTechnician, type Candidate } from '../domain/auto-assign.js';
 import { isCalendarDate, MAINLAND_MOBILE } from '../domain/booking-rules.js';
@@ -47,7 +47,7 @@ export function ticketRoutes(deps: TicketsDeps) {
   };
 
   /** Candidates for auto-assignment with their load over the last 7 days, counted in one query. */
-  const candidates = async (transaction: import('sequelize').Transaction): Promise<Candidate[]> => {
+  const candidates = async (transaction: Transaction): Promise<Candidate[]> => {
     const technicians = await models.Technician.findAll({ where: { is_active: true }, transaction });
     const loads = await sequelize.query<{ technician_id: string; n: number }>(
       'SELECT technician_id, COUNT(*) AS n FROM tickets WHERE technician_id IS NOT NULL AND assigned_at >= ? GROUP BY technician_id',
