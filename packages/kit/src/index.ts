@@ -25,3 +25,4 @@ export * from './http/listen.js';
 export * from './db/like.js';
 export * from './db/transaction.js';
 export * from './db/results.js';
+export * from './http/operations.js';

@@ -61,8 +61,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       gateway = await startGateway({
         env: {
           ...process.env,
-          ...options.env,
           ...urls,
+          ...options.env,
           PORT: String(options.gatewayPort ?? (options.ports === 'default' ? 8080 : 0)),
           ACCESS_LOG: options.accessLog === false ? 'false' : 'true',
         },

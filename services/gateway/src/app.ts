@@ -1,5 +1,5 @@
 import { AppError } from '@backoffice/contracts';
-import { assignRequestId, Authenticator, errorHandler, httpDuration, metricsRegistry, notFoundHandler } from '@backoffice/kit';
+import { assignRequestId, Authenticator, errorHandler, httpDuration, mountOperationalEndpoints, notFoundHandler } from '@backoffice/kit';
 import cors from 'cors';
 import helmet from 'helmet';
 import express, { type Express, type RequestHandler } from 'express';
@@ -17,7 +17,7 @@ const tooMany = (message: string): RequestHandler => (_req, res) => {
 };
 
 /** The only public entry: CORS, per-IP limits, token check at the edge, then the route table. */
-export function createGatewayApp(config: GatewayConfig, logger: Logger): { app: Express; close: () => void } {
+export function createGatewayApp(config: GatewayConfig, logger: Logger, isAcceptingTraffic: () => boolean = () => true): { app: Express; close: () => void } {
   const targets = Object.fromEntries(upstreamRoutes.map((r) => [r.service, config[r.urlVariable] as string]));
   const auth = Authenticator.fromJwksUrl(config.JWKS_URL ?? `${targets.identity}/.well-known/jwks.json`);
   const docs = new MergedOpenApi(targets);
@@ -52,9 +52,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger): { app: 
     }),
   );
 
-  app.get('/healthz', (_req, res) => void res.json({ code: 0, message: 'ok', data: { service: 'gateway' } }));
-  app.get('/readyz', (_req, res) => void res.json({ code: 0, message: 'ready' }));
-  app.get('/metrics', async (_req, res) => void res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics()));
+  mountOperationalEndpoints(app, { service: 'gateway', isAcceptingTraffic });
   app.get('/openapi.json', async (_req, res) => void res.json(await docs.build()));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'Back office API' }));
 

@@ -29,18 +29,17 @@ export function upstreamProxy(route: UpstreamRoute, target: string, options: { t
     ejectPlugins: true,
     plugins: [
       (proxy) => {
+        // when each request was handed to the upstream: a failure after the timeout is a timeout
+        const startedAt = new WeakMap<IncomingMessage, number>();
         proxy.on('proxyReq', (proxyReq, req) => {
+          startedAt.set(req, Date.now());
           proxyReq.setHeader('x-request-id', (req as Request).requestId);
         });
         proxy.on('error', (err, req, res) => {
-          const code = (err as NodeJS.ErrnoException).code;
-          const timedOut = code === 'ECONNRESET' && !(res as ServerResponse).headersSent && (req as IncomingMessage).aborted !== true;
-          options.logger.warn({ err, upstream: route.service, requestId: (req as Request).requestId }, 'upstream call failed');
-          if (timedOut && /socket hang up/.test(String(err))) {
-            fail(res, 504, `${route.service} 服务响应超时，请稍后重试`, 'UPSTREAM_TIMEOUT');
-          } else {
-            fail(res, 503, `${route.service} 服务暂不可用，请稍后重试`, 'UPSTREAM_UNAVAILABLE');
-          }
+          const waited = Date.now() - (startedAt.get(req) ?? Date.now());
+          options.logger.warn({ err, upstream: route.service, waited, requestId: (req as Request).requestId }, 'upstream call failed');
+          if (waited >= options.timeoutMs) fail(res, 504, `${route.service} 服务响应超时，请稍后重试`, 'UPSTREAM_TIMEOUT');
+          else fail(res, 503, `${route.service} 服务暂不可用，请稍后重试`, 'UPSTREAM_UNAVAILABLE');
         });
       },
     ],

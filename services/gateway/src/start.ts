@@ -13,7 +13,8 @@ export interface RunningGateway {
 export async function startGateway(options: { env?: Record<string, string | undefined>; logger?: Logger } = {}): Promise<RunningGateway> {
   const config = loadConfig(gatewayConfigSchema, options.env ?? process.env) as GatewayConfig;
   const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
-  const { app, close } = createGatewayApp(config, logger);
+  let accepting = true;
+  const { app, close } = createGatewayApp(config, logger, () => accepting);
   const { server, port } = await listen(app, config.PORT);
   logger.info({ port }, 'gateway listening');
   return {
@@ -21,6 +22,7 @@ export async function startGateway(options: { env?: Record<string, string | unde
     port,
     server,
     stop: async () => {
+      accepting = false;
       await closeServer(server);
       close();
     },

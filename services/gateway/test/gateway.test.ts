@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { identityService } from '@backoffice/identity';
 import { NatsBus } from '@backoffice/kit';
@@ -11,8 +12,13 @@ let stack: RunningStack;
 let api: ApiClient;
 let token: string;
 const busUrl = testNatsUrl('gateway');
+// an upstream that accepts connections and never answers
+let hanging: Server;
+const hangingSockets = new Set<Socket>();
 
 before(async () => {
+  hanging = createServer((socket) => void hangingSockets.add(socket));
+  await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
   db = await createTestDatabase('gateway');
   // only identity runs: every other upstream is down
   stack = await startStack({
@@ -22,12 +28,20 @@ before(async () => {
     ports: 'ephemeral',
     gateway: true,
     accessLog: false,
-    env: { ADMIN_PASSWORD: 'Admin#2026pass', LOG_LEVEL: 'silent', PUBLIC_RATE_LIMIT_PER_MINUTE: '12', UPSTREAM_TIMEOUT_MS: '2000' },
+    env: {
+      ADMIN_PASSWORD: 'Admin#2026pass',
+      LOG_LEVEL: 'silent',
+      PUBLIC_RATE_LIMIT_PER_MINUTE: '12',
+      UPSTREAM_TIMEOUT_MS: '1500',
+      WRITING_ORDERS_URL: `http://127.0.0.1:${(hanging.address() as { port: number }).port}`,
+    },
   });
   api = apiClient(stack.gateway!.url);
   token = (await api.post('/api/auth/login', { username: 'admin', password: 'Admin#2026pass' })).body.data.token;
 });
 after(async () => {
+  hangingSockets.forEach((s) => s.destroy());
+  hanging.close();
   await stack.stop();
   const bus = await NatsBus.connect(busUrl);
   await bus.destroyStream();
@@ -72,6 +86,20 @@ test('an upstream that is down answers 503 with a clear message, at once', async
   assert.equal(res.status, 503);
   assert.deepEqual(res.body, { code: 503, message: 'tickets 服务暂不可用，请稍后重试', reason: 'UPSTREAM_UNAVAILABLE' });
   assert.ok(Date.now() - started < 1500);
+});
+
+test('an upstream that accepts but never answers gets a 504 after the upstream timeout, not a hang', async () => {
+  const started = Date.now();
+  const res = await api.get('/api/writers', token);
+  const waited = Date.now() - started;
+  assert.equal(res.status, 504);
+  assert.deepEqual(res.body, { code: 504, message: 'writing-orders 服务响应超时，请稍后重试', reason: 'UPSTREAM_TIMEOUT' });
+  assert.ok(waited >= 1400 && waited < 4000, `answered after ${waited} ms`);
+});
+
+test('health and readiness are answered at the edge', async () => {
+  assert.equal((await api.get('/healthz')).body.data.service, 'gateway');
+  assert.equal((await api.get('/readyz')).status, 200);
 });
 
 test('the request id is echoed and carried into the events the request causes', async () => {

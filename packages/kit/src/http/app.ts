@@ -1,13 +1,14 @@
 import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import { httpDuration, metricsRegistry } from '../metrics.js';
+import { httpDuration } from '../metrics.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import type { OpenApiDocument } from './openapi.js';
+import { mountOperationalEndpoints, type ReadinessCheck } from './operations.js';
 import { assignRequestId, enterRequestContext } from './request-id.js';
 import './types.js';
 
-export type ReadinessCheck = () => Promise<void>;
+export type { ReadinessCheck };
 
 export interface AppOptions {
   service: string;
@@ -51,29 +52,7 @@ export function createApp(options: AppOptions): Express {
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ code: 0, message: 'ok', data: { service: options.service } });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const results: Record<string, string> = {};
-    let ready = options.isAcceptingTraffic?.() ?? true;
-    if (!ready) results.shutdown = 'shutting down';
-    for (const [name, check] of Object.entries(options.readiness ?? {})) {
-      try {
-        await check();
-        results[name] = 'ok';
-      } catch (err) {
-        ready = false;
-        results[name] = err instanceof Error ? err.message : String(err);
-      }
-    }
-    res
-      .status(ready ? 200 : 503)
-      .json(ready ? { code: 0, message: 'ready', data: results } : { code: 503, message: '服务未就绪', reason: 'NOT_READY', details: results });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
-  });
+  mountOperationalEndpoints(app, options);
   if (options.docs) {
     const docs = options.docs;
     app.get('/openapi.json', (_req, res) => {
