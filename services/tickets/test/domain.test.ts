@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError } from '@backoffice/contracts';
 import { pickTechnician, type Candidate } from '../src/domain/auto-assign.js';
-import { splitDuplicates } from '../src/domain/receipts.js';
-import { isCalendarDate, todayIn } from '../src/domain/booking-rules.js';
+import { assertCanComplete, splitDuplicates } from '../src/domain/receipts.js';
+import { isBookableDate, isCalendarDate, todayIn } from '../src/domain/booking-rules.js';
 import { nextStatus, TICKET_STATUSES, type TicketAction } from '../src/domain/ticket-status.js';
 import { expectedVersion } from '../src/domain/version.js';
 
@@ -37,6 +37,9 @@ test('dates: calendar check and today in the shop’s zone', () => {
   assert.equal(isCalendarDate('2026-02-28'), true);
   assert.equal(isCalendarDate('2026-02-29'), false);
   assert.equal(todayIn('Asia/Shanghai', new Date('2026-11-22T17:30:00Z')), '2026-11-23');
+  // 01:30 in Shanghai on the 23rd: the 22nd is already past there, though still today in UTC
+  assert.equal(isBookableDate('2026-11-22', 'Asia/Shanghai', new Date('2026-11-22T17:30:00Z')), false);
+  assert.equal(isBookableDate('2026-11-23', 'Asia/Shanghai', new Date('2026-11-22T17:30:00Z')), true);
 });
 
 test('If-Match forms', () => {
@@ -52,4 +55,9 @@ test('receipts: the first file of each checksum not yet stored is new, the rest 
   const { fresh, duplicates } = splitDuplicates(files, new Set(['c']));
   assert.deepEqual(fresh.map((f) => f.n), [1, 2]);
   assert.deepEqual(duplicates.map((f) => f.n), [3, 4]);
+});
+
+test('completion needs at least one receipt', () => {
+  assert.throws(() => assertCanComplete(0), (e: unknown) => e instanceof AppError && e.status === 422 && e.message === '完成工单前请至少上传一张回执图片');
+  assert.doesNotThrow(() => assertCanComplete(1));
 });

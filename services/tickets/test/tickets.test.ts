@@ -321,6 +321,8 @@ describe('technicians and assignment', () => {
     assert.doesNotMatch(JSON.stringify(list.body), /13700001234/);
     assert.equal((await h.api.put(`/api/technicians/${id}`, { skills: '洗衣机' }, h.admin)).body.data.skills, '洗衣机');
     assert.equal((await h.api.post(`/api/technicians/${id}/deactivate`, {}, h.admin)).body.data.is_active, false);
+    assert.equal((await h.api.post(`/api/technicians/${id}/activate`, {}, h.admin)).body.data.is_active, true);
+    assert.equal((await h.api.post(`/api/technicians/${randomUUID()}/activate`, {}, h.admin)).body.message, '技师不存在');
     assert.equal((await h.api.post('/api/technicians', { name: '坏号码', phone: '123' }, h.admin)).body.message, '请填写正确的11位手机号');
     assert.equal((await h.api.post('/api/technicians', { name: 'x', phone: '13700001235' }, agent)).status, 403);
     const linked = await h.api.post('/api/technicians', { name: '冒名', phone: '13700001236', user_id: tech.id }, h.admin);

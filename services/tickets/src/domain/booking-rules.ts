@@ -7,6 +7,11 @@ export function todayIn(timeZone: string, now = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
+/** A customer may book today or later, "today" being the shop's date. */
+export function isBookableDate(date: string, timeZone: string, now = new Date()): boolean {
+  return date >= todayIn(timeZone, now);
+}
+
 /** A real calendar date, not 2026-02-30. */
 export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;

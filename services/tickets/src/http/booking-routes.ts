@@ -2,7 +2,7 @@ import { badRequest, ok } from '@backoffice/contracts';
 import { runIdempotent } from '@backoffice/kit';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { APPOINTMENT_TIME, isCalendarDate, isOrderedWindow, MAINLAND_MOBILE, todayIn } from '../domain/booking-rules.js';
+import { APPOINTMENT_TIME, isBookableDate, isCalendarDate, isOrderedWindow, MAINLAND_MOBILE } from '../domain/booking-rules.js';
 import type { TicketsDeps } from './context.js';
 
 const text = (label: string, max: number) =>
@@ -41,7 +41,7 @@ export function bookingRoutes(deps: TicketsDeps) {
     before: [limiter],
     body: bookingBody,
     handler: async ({ body }, req, res) => {
-      if (body.appointment_date < todayIn(config.BUSINESS_TIMEZONE)) throw badRequest('预约日期不能早于今天', 'DATE_IN_PAST');
+      if (!isBookableDate(body.appointment_date, config.BUSINESS_TIMEZONE)) throw badRequest('预约日期不能早于今天', 'DATE_IN_PAST');
       const key = req.get('idempotency-key')?.slice(0, 128);
       const phone = phones.protect(body.customer_phone);
       const result = await runIdempotent(sequelize, 'booking', key, async (transaction) => {

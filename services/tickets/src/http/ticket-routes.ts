@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import { pickTechnician, type Candidate } from '../domain/auto-assign.js';
+import { assertCanComplete } from '../domain/receipts.js';
 import { isCalendarDate, MAINLAND_MOBILE } from '../domain/booking-rules.js';
 import { TICKET_STATUSES } from '../domain/ticket-status.js';
 import { expectedVersion } from '../domain/version.js';
@@ -216,7 +217,7 @@ export function ticketRoutes(deps: TicketsDeps) {
           details: body.note ? { note: body.note } : undefined,
           apply: async (current, transaction) => {
             const receipts = await models.TicketImage.count({ where: { ticket_id: current.id, type: 'RECEIPT' }, transaction });
-            if (receipts === 0) throw unprocessable('完成工单前请至少上传一张回执图片', 'RECEIPT_REQUIRED');
+            assertCanComplete(receipts);
             return { completed_at: new Date() };
           },
         });
