@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import { badRequest, conflict, forbidden, notFound, ok, permissions } from '@backoffice/contracts';
+import { badRequest, conflict, notFound, ok, permissions } from '@backoffice/contracts';
 import { conflictOnDuplicate } from '@backoffice/kit';
 import type { InferCreationAttributes } from 'sequelize';
 import type { TicketImage } from '../db/models.js';
 import { z } from 'zod';
 import { splitDuplicates } from '../domain/receipts.js';
 import { canUploadReceipts, STATUS_LABELS } from '../domain/ticket-status.js';
-import { mayWorkTicket, seesAllTickets, visibleTicket } from './access.js';
+import { visibleTicket, workableTicket } from './access.js';
 import type { TicketsDeps } from './context.js';
 import { receiptUpload, UPLOAD_FIELD } from './upload.js';
 import { imageView } from './views.js';
@@ -33,11 +33,7 @@ export function imageRoutes(deps: TicketsDeps) {
         const kept: string[] = [];
         try {
           if (!files.length) throw badRequest(`请选择要上传的图片（字段 ${UPLOAD_FIELD}）`, 'NO_FILES');
-          const ticket = await models.Ticket.findByPk(params.id);
-          if (!ticket) throw notFound('工单不存在', 'TICKET_NOT_FOUND');
-          if (!(await mayWorkTicket(models, req.user!, ticket, permissions.ticketsRead))) {
-            throw seesAllTickets(req.user!) ? forbidden() : notFound('工单不存在', 'TICKET_NOT_FOUND');
-          }
+          const ticket = await workableTicket(models, req.user!, params.id, permissions.ticketsRead);
           if (!canUploadReceipts(ticket.status)) {
             throw conflict(`工单当前状态为 ${STATUS_LABELS[ticket.status]}(${ticket.status})，不能上传回执`, 'UPLOAD_NOT_ALLOWED');
           }

@@ -1,4 +1,4 @@
-import { badRequest, forbidden, notFound, ok, permissions, unprocessable, type AuthUser } from '@backoffice/contracts';
+import { badRequest, ok, permissions, unprocessable } from '@backoffice/contracts';
 import { containsPattern, fields } from '@backoffice/kit';
 import type { Request } from 'express';
 import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize';
@@ -9,7 +9,7 @@ import { isCalendarDate, MAINLAND_MOBILE } from '../domain/booking-rules.js';
 import { TICKET_STATUSES } from '../domain/ticket-status.js';
 import { expectedVersion } from '../domain/version.js';
 import type { Ticket } from '../db/models.js';
-import { mayWorkTicket, seesAllTickets, technicianOfUser, visibleTicket } from './access.js';
+import { mayWorkTicket, seesAllTickets, technicianOfUser, visibleTicket, workableTicket } from './access.js';
 import type { TicketsDeps } from './context.js';
 import { eventView, imageView, ticketView } from './views.js';
 
@@ -56,16 +56,6 @@ export function ticketRoutes(deps: TicketsDeps) {
     );
     const load = new Map(loads.map((l) => [l.technician_id, Number(l.n)]));
     return technicians.map((t) => ({ id: t.id, name: t.name, centerId: t.center_id, isActive: Boolean(t.is_active), recentTickets: load.get(t.id) ?? 0 }));
-  };
-
-  const requireWork = async (user: AuthUser, ticketId: string, permission: string) => {
-    const ticket = await models.Ticket.findByPk(ticketId);
-    if (!ticket) throw notFound('工单不存在', 'TICKET_NOT_FOUND');
-    if (!(await mayWorkTicket(models, user, ticket, permission))) {
-      if (!seesAllTickets(user)) throw notFound('工单不存在', 'TICKET_NOT_FOUND');
-      throw forbidden();
-    }
-    return ticket;
   };
 
   const api = deps.router('工单');
@@ -119,7 +109,7 @@ export function ticketRoutes(deps: TicketsDeps) {
       access: { anyOf: [permissions.ticketsRead, permissions.ticketsOwn] },
       params: idParams,
       handler: async ({ params }, req, res) => {
-        const { ticket } = await visibleTicket(models, req.user!, params.id);
+        const ticket = await visibleTicket(models, req.user!, params.id);
         const [technician, images] = await Promise.all([
           ticket.technician_id ? models.Technician.findByPk(ticket.technician_id) : null,
           models.TicketImage.findAll({ where: { ticket_id: ticket.id }, order: [['created_at', 'ASC']] }),
@@ -196,7 +186,7 @@ export function ticketRoutes(deps: TicketsDeps) {
       params: idParams,
       body: z.object({ version }),
       handler: async ({ params, body }, req) => {
-        await requireWork(req.user!, params.id, permissions.ticketsComplete);
+        await workableTicket(models, req.user!, params.id, permissions.ticketsComplete);
         const ticket = await store.change(params.id, { action: 'start', expectedVersion: versionOf(req, body), actor: actor(req) });
         return ok(ticketView(ticket), '已开始服务');
       },
@@ -209,7 +199,7 @@ export function ticketRoutes(deps: TicketsDeps) {
       params: idParams,
       body: z.object({ version, note: z.string().trim().max(500, '备注不能超过500个字符').optional() }),
       handler: async ({ params, body }, req) => {
-        await requireWork(req.user!, params.id, permissions.ticketsComplete);
+        await workableTicket(models, req.user!, params.id, permissions.ticketsComplete);
         const ticket = await store.change(params.id, {
           action: 'complete',
           expectedVersion: versionOf(req, body),
