@@ -3,6 +3,11 @@ import { resolve } from 'node:path';
 import { createLogger, MemoryBus, stopOnSignals } from '@backoffice/kit';
 import { identityService } from '@backoffice/identity';
 import { ticketsService } from '@backoffice/tickets';
+import { writingOrdersService } from '@backoffice/writing-orders';
+import { virtualOrdersService } from '@backoffice/virtual-orders';
+import { vouchersService } from '@backoffice/vouchers';
+import { pddVerifyService } from '@backoffice/pdd-verify';
+import { startSandboxes } from '@backoffice/platform-sandbox';
 import { startStack } from './stack.js';
 
 /**
@@ -16,8 +21,9 @@ const logger = createLogger('standalone', level);
 const bus = new MemoryBus();
 
 try {
+  const sandboxes = await startSandboxes({ ports: 'default', seed: true });
   const stack = await startStack({
-    services: [identityService, ticketsService],
+    services: [identityService, ticketsService, writingOrdersService, virtualOrdersService, vouchersService, pddVerifyService],
     databaseUrl: (service) => `sqlite:${resolve(dataDir, `${service}.sqlite`)}`,
     bus,
     ports: 'default',
@@ -25,6 +31,9 @@ try {
     env: {
       UPLOAD_ROOT: process.env.UPLOAD_ROOT ?? resolve(dataDir, 'uploads'),
       DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY ?? 'standalone-dev-only-key-change-me',
+      MEITUAN_API_URL: process.env.MEITUAN_API_URL ?? sandboxes.meituan.url,
+      DOUYIN_API_URL: process.env.DOUYIN_API_URL ?? sandboxes.douyin.url,
+      PDD_API_URL: process.env.PDD_API_URL ?? sandboxes.pdd.url,
     },
     logger: (service) => createLogger(service, level),
   });
@@ -32,7 +41,8 @@ try {
     '',
     'Back office is running (single process, SQLite in ./data, in-memory bus):',
     `  gateway      ${stack.gateway!.url}        (API docs: ${stack.gateway!.url}/docs)`,
-    ...Object.values(stack.services).map((s) => `  ${s.name.padEnd(12)} ${s.url}`),
+    ...Object.values(stack.services).map((s) => `  ${s.name.padEnd(14)} ${s.url}`),
+    ...[sandboxes.meituan, sandboxes.douyin, sandboxes.pdd].map((s) => `  ${`${s.name} sandbox`.padEnd(14)} ${s.url}`),
     '',
     'Press Ctrl-C to stop.',
     '',
@@ -40,6 +50,7 @@ try {
   console.log(lines.join('\n'));
   stopOnSignals(async () => {
     await stack.stop();
+    await sandboxes.stop();
     await bus.close();
   }, logger);
 } catch (err) {

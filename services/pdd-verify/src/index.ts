@@ -1,0 +1,1 @@
+export { pddVerifyService } from './service.js';

@@ -1,0 +1,4 @@
+import { runMain } from '@backoffice/kit';
+import { pddVerifyService } from './service.js';
+
+await runMain(pddVerifyService);

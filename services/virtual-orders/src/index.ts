@@ -1,0 +1,1 @@
+export { virtualOrdersService } from './service.js';

@@ -1,0 +1,1 @@
+export { vouchersService } from './service.js';

@@ -1,0 +1,3 @@
+import type { Migration } from '@backoffice/kit';
+
+export const orderMigrations: Migration[] = [];

@@ -1,0 +1,1 @@
+export { writingOrdersService } from './service.js';

@@ -1,0 +1,4 @@
+import { runMain } from '@backoffice/kit';
+import { writingOrdersService } from './service.js';
+
+await runMain(writingOrdersService);
