@@ -20,6 +20,8 @@ export interface RouteDefinition<B extends ZodType | undefined, Q extends ZodTyp
   path: string;
   summary: string;
   access: Access;
+  /** The refusal text a seed names for this route (e.g. 没有权限执行此操作，仅限…); a generic one otherwise. */
+  deniedMessage?: string;
   body?: B;
   query?: Q;
   params?: P;
@@ -50,7 +52,7 @@ export class ApiRouter {
     if (def.access !== 'public') {
       if (!this.auth) throw new Error(`route ${def.method.toUpperCase()} ${def.path} needs authentication but no authenticator is configured`);
       guards.push(this.auth.middleware());
-      if (def.access !== 'authenticated') guards.push(requirePermission('permission' in def.access ? [def.access.permission] : def.access.anyOf));
+      if (def.access !== 'authenticated') guards.push(requirePermission('permission' in def.access ? [def.access.permission] : def.access.anyOf, def.deniedMessage));
     }
     const handler: RequestHandler = async (req, res) => {
       const input = {

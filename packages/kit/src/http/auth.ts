@@ -79,12 +79,12 @@ declare module '@backoffice/contracts' {
   }
 }
 
-/** 403 unless the user holds at least one of the permissions. */
-export function requirePermission(anyOf: string | readonly string[]): RequestHandler {
+/** 403 (with the seed's refusal text when given) unless the user holds at least one of the permissions. */
+export function requirePermission(anyOf: string | readonly string[], deniedMessage?: string): RequestHandler {
   const needed = typeof anyOf === 'string' ? [anyOf] : anyOf;
   return (req, _res, next) => {
     if (!req.user) return next(unauthorized());
-    if (!needed.some((p) => hasPermission(req.user!.permissions, p))) return next(forbidden());
+    if (!needed.some((p) => hasPermission(req.user!.permissions, p))) return next(forbidden(deniedMessage));
     next();
   };
 }
