@@ -14,6 +14,8 @@ export const permissions = {
   // writing studio
   writersRead: 'writers.read',
   writersWrite: 'writers.write',
+  /** See writers' ID numbers and Alipay accounts unmasked. */
+  writersSensitive: 'writers.sensitive',
   ordersRead: 'orders.read',
   ordersWrite: 'orders.write',
   ordersSettle: 'orders.settle',

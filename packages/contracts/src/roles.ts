@@ -16,9 +16,10 @@ export const builtinRoles: readonly BuiltinRole[] = [
   {
     code: 'finance',
     name: '财务',
-    permissions: [p.writersRead, p.ordersRead, p.ordersWrite, p.ordersSettle, p.ordersExport, p.statisticsRead, p.usersListCustomerService],
+    permissions: [p.writersRead, p.writersSensitive, p.ordersRead, p.ordersWrite, p.ordersSettle, p.ordersExport, p.statisticsRead, p.usersListCustomerService],
   },
-  { code: 'customer_service', name: '客服', permissions: [p.writersRead, p.ordersRead, p.ordersWrite, p.ratingsRead, p.casesRead, p.usersListCustomerService] },
+  // seed 004 十: customer service may also create and delete cases
+  { code: 'customer_service', name: '客服', permissions: [p.writersRead, p.ordersRead, p.ordersWrite, p.ratingsRead, p.casesRead, p.casesWrite, p.usersListCustomerService] },
   { code: 'quality_inspector', name: '质检', permissions: [p.writersRead, p.ordersRead, p.ratingsRead, p.ratingsWrite, p.casesRead, p.casesWrite, p.usersListCustomerService] },
   {
     code: 'supervisor',
@@ -30,6 +31,8 @@ export const builtinRoles: readonly BuiltinRole[] = [
   { code: 'agent', name: '工单客服', permissions: [...ticketRead, p.ticketsWrite, p.ticketsUpload] },
   { code: 'ops_manager', name: '运维主管', permissions: [...ticketRead, p.ticketsAssign, p.ticketsComplete] },
   { code: 'technician', name: '技师', permissions: [p.ticketsOwn, p.ticketsUpload] },
+  // accounts opened for writers (POST /api/writers/:id/account); a shop grants what writers may see
+  { code: 'writer', name: '写手', permissions: [] },
   { code: 'front_desk', name: '前台', permissions: [p.vouchersRead, p.vouchersVerify] },
   { code: 'virtual_customer_service', name: '虚拟订单专用客服', permissions: [p.virtualOwnTasks] },
 ];
@@ -37,6 +40,7 @@ export const builtinRoles: readonly BuiltinRole[] = [
 export const roleCodes = {
   superAdmin: 'super_admin',
   customerService: 'customer_service',
+  writer: 'writer',
   technician: 'technician',
   virtualCustomerService: 'virtual_customer_service',
 } as const;
