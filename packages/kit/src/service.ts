@@ -14,6 +14,7 @@ import { closeServer, listen } from './http/listen.js';
 import { OpenApiDocument } from './http/openapi.js';
 import { createLogger } from './logger.js';
 import { Outbox } from './outbox/outbox.js';
+import { loadRetentionConfig, pruneJob } from './outbox/prune.js';
 import { OutboxRelay } from './outbox/relay.js';
 import { Scheduler, type ScheduledJob } from './scheduler.js';
 
@@ -75,6 +76,7 @@ export interface RunningService {
 export async function startService<S extends z.ZodObject>(mod: ServiceModule<S>, options: StartOptions = {}): Promise<RunningService> {
   const env = options.env ?? process.env;
   const config = loadConfig(mod.configSchema, env) as z.infer<S> & BaseConfig;
+  const retention = loadRetentionConfig(env);
   const logger = options.logger ?? createLogger(mod.name, config.LOG_LEVEL);
   if (options.migrate !== false) await ensureMysqlDatabase(config.DATABASE_URL);
   const sequelize = openDatabase(config.DATABASE_URL);
@@ -113,6 +115,8 @@ export async function startService<S extends z.ZodObject>(mod: ServiceModule<S>,
   for (const sub of parts.subscriptions ?? []) subscriptions.push(await bus.subscribe(sub));
   const scheduler = new Scheduler(sequelize, logger);
   for (const job of parts.jobs ?? []) scheduler.add(job);
+  // every service keeps its outbox, inbox and tick claims bounded (see outbox/prune.ts)
+  scheduler.add(pruneJob(sequelize, retention, (pruned) => logger.info({ pruned }, 'old outbox, inbox and job-lock rows pruned')));
 
   const { server, port } = await listen(app, config.PORT);
   logger.info({ port }, `${mod.name} listening`);

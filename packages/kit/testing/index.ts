@@ -38,6 +38,21 @@ export function testNatsUrl(label: string, base = TEST_NATS_URL): string {
   return `${base}?stream=T_${id.toUpperCase()}&prefix=t_${id}`;
 }
 
+/** Kafka brokers for tests (`host:9092`); `.ci/run` sets it after starting scripts/kafka.sh. */
+export const TEST_KAFKA_BROKERS = process.env.KAFKA_BROKERS;
+
+/** The one line a Kafka test prints instead of running (with `.ci/run`'s reason when it gave one). */
+export const kafkaSkipReason = () =>
+  `skipped: KAFKA_BROKERS is not set${process.env.KAFKA_UNAVAILABLE_REASON ? ` (${process.env.KAFKA_UNAVAILABLE_REASON})` : ' (no Kafka broker on this machine; scripts/kafka.sh start)'}`;
+
+/** A Kafka bus URL whose topics and groups carry a prefix of their own; extra query settings optional. */
+export function testKafkaUrl(label: string, params: Record<string, string | number> = {}, brokers = TEST_KAFKA_BROKERS): string {
+  if (!brokers) throw new Error(kafkaSkipReason());
+  const id = `t_${label.replace(/[^a-z0-9]/gi, '_')}_${suffix()}`;
+  const query = new URLSearchParams({ prefix: id, clientId: id, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+  return `kafka://${brokers}?${query}`;
+}
+
 /** Polls until `check` returns a value that is not undefined/false, or fails after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;

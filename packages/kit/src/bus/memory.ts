@@ -50,6 +50,10 @@ export class MemoryBus implements EventBus {
     for (const queue of this.groups.get(event.type) ?? []) queue.push(event);
   }
 
+  async publishBatch(events: readonly EventEnvelope[]): Promise<void> {
+    for (const event of events) await this.publish(event);
+  }
+
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const queue = new GroupQueue(this, options);
     for (const type of options.types) {

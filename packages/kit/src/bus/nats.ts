@@ -77,6 +77,17 @@ export class NatsBus implements EventBus {
     await this.js.publish(this.subject(event.type), JSON.stringify(event), { msgID: event.id, timeout: 3000 });
   }
 
+  /**
+   * Sends every event before awaiting the acknowledgements: one connection writes them in order, so
+   * the stream keeps their order; the message ids make a re-sent event a duplicate JetStream drops.
+   */
+  async publishBatch(events: readonly EventEnvelope[]): Promise<void> {
+    const acks = events.map((event) => this.js.publish(this.subject(event.type), JSON.stringify(event), { msgID: event.id, timeout: 3000 }));
+    const results = await Promise.allSettled(acks);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const loops: Promise<void>[] = [];
     const mine: ConsumerMessages[] = [];

@@ -27,6 +27,13 @@ export interface EventBus {
   readonly kind: 'memory' | 'nats' | 'kafka';
   /** Resolves once the bus has durably accepted the event. */
   publish(event: EventEnvelope): Promise<void>;
+  /**
+   * Publishes several events with as few round trips as the bus allows, keeping their order per
+   * subject. Resolves once all are durably accepted; on a rejection some may have been accepted
+   * (at-least-once: consumers deduplicate through the inbox). Optional for wrappers written before it
+   * existed: use `publishAll`, which falls back to one `publish` per event.
+   */
+  publishBatch?(events: readonly EventEnvelope[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Rejects when the bus cannot be reached right now. */
   ping(): Promise<void>;
@@ -35,3 +42,10 @@ export interface EventBus {
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_RETRY_DELAY_MS = 200;
+
+/** Publishes events through `publishBatch` when the bus has it, else one `publish` at a time, in order. */
+export async function publishAll(bus: EventBus, events: readonly EventEnvelope[]): Promise<void> {
+  if (!events.length) return;
+  if (bus.publishBatch) return bus.publishBatch(events);
+  for (const event of events) await bus.publish(event);
+}

@@ -1,6 +1,7 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import type { EventEnvelope } from '@backoffice/contracts';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Logger } from 'pino';
-import type { EventBus } from '../bus/types.js';
+import { publishAll, type EventBus } from '../bus/types.js';
 import { dialectOf } from '../db/database.js';
 import { affectedRows } from '../db/results.js';
 import { outboxBacklog, outboxOldestAge, outboxPublished } from '../metrics.js';
@@ -92,35 +93,23 @@ export class OutboxRelay {
   }
 
   async publishBatch(): Promise<{ published: number; busDown: boolean }> {
-    const { sequelize, bus, batchSize = 100, maxAttempts = 10, logger } = this.options;
+    const { sequelize, bus, batchSize = 100, logger } = this.options;
     const lock = dialectOf(sequelize) === 'mysql' ? 'FOR UPDATE SKIP LOCKED' : '';
     return sequelize.transaction(async (transaction) => {
       const rows = await sequelize.query<OutboxRow>(
         `SELECT id, envelope, attempts FROM outbox WHERE status = 'pending' AND available_at <= ? ORDER BY id LIMIT ${Number(batchSize)} ${lock}`,
         { replacements: [new Date()], type: QueryTypes.SELECT, transaction },
       );
-      const sent: Array<number | string> = [];
+      let sent: Array<number | string> = [];
       let busDown = false;
-      for (const row of rows) {
-        try {
-          await bus.publish(JSON.parse(row.envelope));
-          sent.push(row.id);
-        } catch (err) {
-          busDown = await bus.ping().then(() => false, () => true);
-          if (!busDown) {
-            const attempts = row.attempts + 1;
-            const status = attempts >= maxAttempts ? 'failed' : 'pending';
-            const retryAt = new Date(Date.now() + Math.min(1000 * 2 ** attempts, 60_000));
-            await sequelize.query('UPDATE outbox SET attempts = ?, status = ?, last_error = ?, available_at = ? WHERE id = ?', {
-              replacements: [attempts, status, String(err).slice(0, 2000), retryAt, row.id],
-              transaction,
-            });
-            logger?.error({ err, outboxId: row.id, attempts, status }, 'outbox row could not be published');
-          } else {
-            logger?.warn({ err }, 'bus unreachable; outbox relay backing off');
-          }
-          break; // keep order: later rows wait for this one
-        }
+      try {
+        // the common case: the whole claimed batch in one round trip
+        await publishAll(bus, rows.map((row) => JSON.parse(row.envelope) as EventEnvelope));
+        sent = rows.map((row) => row.id);
+      } catch (err) {
+        busDown = await bus.ping().then(() => false, () => true);
+        if (busDown) logger?.warn({ err }, 'bus unreachable; outbox relay backing off');
+        else ({ sent, busDown } = await this.publishOneByOne(rows, transaction)); // find the row the bus refuses
       }
       if (sent.length) {
         await sequelize.query(`UPDATE outbox SET status = 'sent', sent_at = ? WHERE id IN (${sent.map(() => '?').join(',')})`, {
@@ -131,6 +120,39 @@ export class OutboxRelay {
       }
       return { published: sent.length, busDown };
     });
+  }
+
+  /**
+   * After a batch was refused with the bus reachable: publish row by row (rows of the batch that did
+   * get through are sent again; consumers deduplicate) up to the row that fails, which is retried later
+   * and finally parked as `failed`. Later rows wait for it, keeping the order.
+   */
+  private async publishOneByOne(rows: OutboxRow[], transaction: Transaction): Promise<{ sent: Array<number | string>; busDown: boolean }> {
+    const { sequelize, bus, maxAttempts = 10, logger } = this.options;
+    const sent: Array<number | string> = [];
+    let busDown = false;
+    for (const row of rows) {
+      try {
+        await bus.publish(JSON.parse(row.envelope));
+        sent.push(row.id);
+      } catch (err) {
+        busDown = await bus.ping().then(() => false, () => true);
+        if (busDown) {
+          logger?.warn({ err }, 'bus unreachable; outbox relay backing off');
+          break;
+        }
+        const attempts = row.attempts + 1;
+        const status = attempts >= maxAttempts ? 'failed' : 'pending';
+        const retryAt = new Date(Date.now() + Math.min(1000 * 2 ** attempts, 60_000));
+        await sequelize.query('UPDATE outbox SET attempts = ?, status = ?, last_error = ?, available_at = ? WHERE id = ?', {
+          replacements: [attempts, status, String(err).slice(0, 2000), retryAt, row.id],
+          transaction,
+        });
+        logger?.error({ err, outboxId: row.id, attempts, status }, 'outbox row could not be published');
+        break;
+      }
+    }
+    return { sent, busDown };
   }
 
   private async refreshMetrics() {
