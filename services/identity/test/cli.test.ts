@@ -30,7 +30,7 @@ test('`main.js migrate` applies the migrations once and exits; a second run chan
   const sequelize = openDatabase(db.url);
   try {
     const applied = await sequelize.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name', { type: QueryTypes.SELECT });
-    assert.deepEqual(applied.map((m) => m.name), ['0000-kit-outbox-inbox-locks', '0001-identity-schema', '0001-kit-idempotency-keys']);
+    assert.deepEqual(applied.map((m) => m.name), ['0000-kit-outbox-inbox-locks', '0001-identity-schema', '0001-kit-idempotency-keys', '0002-roles-soft-delete']);
     const tables = await sequelize.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ?', {
       replacements: [db.name],
       type: QueryTypes.SELECT,

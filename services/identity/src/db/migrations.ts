@@ -71,4 +71,11 @@ export const migrations: Migration[] = [
       });
     },
   },
+  {
+    // a deleted role stays (soft-deleted, renamed) so the records of its deleted users still resolve
+    name: '0002-roles-soft-delete',
+    async up({ queryInterface: qi }) {
+      await qi.addColumn('roles', 'deleted_at', { type: DataTypes.DATE, allowNull: true });
+    },
+  },
 ];

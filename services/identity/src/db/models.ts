@@ -8,6 +8,7 @@ export class Role extends Model<InferAttributes<Role>, InferCreationAttributes<R
   declare builtin: CreationOptional<boolean>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
+  declare deleted_at: CreationOptional<Date | null>;
 }
 
 export class Menu extends Model<InferAttributes<Menu>, InferCreationAttributes<Menu>> {
@@ -94,8 +95,9 @@ export function initModels(sequelize: Sequelize): IdentityModels {
       builtin: DataTypes.BOOLEAN,
       created_at: DataTypes.DATE,
       updated_at: DataTypes.DATE,
+      deleted_at: DataTypes.DATE,
     },
-    { sequelize, tableName: 'roles', createdAt: 'created_at', updatedAt: 'updated_at' },
+    { sequelize, tableName: 'roles', createdAt: 'created_at', updatedAt: 'updated_at', deletedAt: 'deleted_at', paranoid: true },
   );
   Menu.init(
     {

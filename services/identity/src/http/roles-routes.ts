@@ -1,8 +1,10 @@
 import { allPermissions, badRequest, conflict, notFound, ok, permissions, SUPER_PERMISSION, unprocessable } from '@backoffice/contracts';
-import { conflictOnDuplicate, fields } from '@backoffice/kit';
+import { conflictOnDuplicate, fields, inTransaction } from '@backoffice/kit';
 import { Op, type Transaction } from 'sequelize';
 import { z } from 'zod';
+import { callerPermissions } from '../db/authority.js';
 import type { Role } from '../db/models.js';
+import { assertMayDefineRole } from '../domain/grants.js';
 import { menusOfRole, menuView } from '../db/queries.js';
 import type { IdentityDeps } from './context.js';
 
@@ -26,6 +28,12 @@ const roleView = (r: Role) => ({
   created_at: r.created_at,
   updated_at: r.updated_at,
 });
+
+/** `人事（已删除#7）`, cut to the column's 50 characters. */
+const retiredRoleName = (name: string, id: number) => {
+  const suffix = `（已删除#${id}）`;
+  return `${[...name].slice(0, 50 - suffix.length).join('')}${suffix}`;
+};
 
 const rethrowNameTaken = conflictOnDuplicate('角色名已存在', 'ROLE_NAME_TAKEN');
 
@@ -59,15 +67,14 @@ export function roleRoutes(deps: IdentityDeps) {
       access: { permission: permissions.rolesWrite },
       body: z.object({ role_name: roleName, menu_ids: menuIds.optional(), permissions: permissionList.optional() }),
       status: 201,
-      handler: async ({ body }) => {
+      handler: async ({ body }, req) => {
         if (await nameTaken(body.role_name)) throw conflict('角色名已存在', 'ROLE_NAME_TAKEN');
-        const role = await sequelize
-          .transaction(async (transaction) => {
+        const role = await inTransaction(sequelize, async (transaction) => {
+            assertMayDefineRole(await callerPermissions(models, req.user!.id, transaction), { next: body.permissions ?? [] });
             const created = await models.Role.create({ role_name: body.role_name, code: null, permissions: body.permissions ?? [] }, { transaction });
             await setMenus(created.id, body.menu_ids ?? [], transaction);
             return created;
-          })
-          .catch(rethrowNameTaken);
+          }).catch(rethrowNameTaken);
         return ok({ id: role.id }, '创建成功');
       },
     })
@@ -78,17 +85,17 @@ export function roleRoutes(deps: IdentityDeps) {
       access: { permission: permissions.rolesWrite },
       params: z.object({ id: fields.id }),
       body: z.object({ role_name: roleName.optional(), menu_ids: menuIds.optional(), permissions: permissionList.optional() }),
-      handler: async ({ params, body }) => {
+      handler: async ({ params, body }, req) => {
         if (body.role_name && (await nameTaken(body.role_name, params.id))) throw conflict('角色名已存在', 'ROLE_NAME_TAKEN');
-        await sequelize
-          .transaction(async (transaction) => {
+        await inTransaction(sequelize, async (transaction) => {
+            const caller = await callerPermissions(models, req.user!.id, transaction);
             const role = await models.Role.findByPk(params.id, { transaction, lock: transaction.LOCK.UPDATE });
             if (!role) throw notFound('角色不存在', 'ROLE_NOT_FOUND');
+            assertMayDefineRole(caller, { current: role.permissions, next: body.permissions ?? role.permissions });
             if (body.permissions && role.permissions.includes(SUPER_PERMISSION)) throw unprocessable('超级管理员角色的权限不能修改', 'SUPER_ADMIN_FIXED');
             await role.update({ ...(body.role_name ? { role_name: body.role_name } : {}), ...(body.permissions ? { permissions: body.permissions } : {}) }, { transaction });
             if (body.menu_ids) await setMenus(role.id, body.menu_ids, transaction);
-          })
-          .catch(rethrowNameTaken);
+          }).catch(rethrowNameTaken);
         return ok(undefined, '更新成功');
       },
     })
@@ -98,16 +105,20 @@ export function roleRoutes(deps: IdentityDeps) {
       summary: '删除角色（角色下有用户则不允许删除）',
       access: { permission: permissions.rolesWrite },
       params: z.object({ id: fields.id }),
-      handler: async ({ params }) => {
-        await sequelize.transaction(async (transaction) => {
+      handler: async ({ params }, req) => {
+        await inTransaction(sequelize, async (transaction) => {
+          const caller = await callerPermissions(models, req.user!.id, transaction);
           const role = await models.Role.findByPk(params.id, { transaction, lock: transaction.LOCK.UPDATE });
           if (!role) throw notFound('角色不存在', 'ROLE_NOT_FOUND');
-          // deleted users keep their role reference, so they count too
-          if ((await models.User.count({ where: { role_id: role.id }, paranoid: false, transaction })) > 0) {
+          assertMayDefineRole(caller, { current: role.permissions, next: [] });
+          // only users that still exist hold a role; deleted ones keep pointing at the (soft-deleted) row
+          if ((await models.User.count({ where: { role_id: role.id }, transaction })) > 0) {
             throw conflict('该角色下存在用户，无法删除', 'ROLE_IN_USE');
           }
           if (role.builtin) throw conflict('内置角色不能删除', 'ROLE_BUILTIN');
           await models.RoleMenu.destroy({ where: { role_id: role.id }, transaction });
+          // the name is freed for a new role; the old row stays readable for the deleted users' records
+          await role.update({ role_name: retiredRoleName(role.role_name, role.id) }, { transaction });
           await role.destroy({ transaction });
         });
         return ok(undefined, '删除成功');

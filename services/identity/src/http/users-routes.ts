@@ -1,9 +1,11 @@
 import { badRequest, conflict, notFound, ok, permissions, roleCodes, unprocessable } from '@backoffice/contracts';
-import { conflictOnDuplicate, containsPattern, fields } from '@backoffice/kit';
+import { conflictOnDuplicate, containsPattern, fields, inTransaction } from '@backoffice/kit';
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
+import { assertKeepsASuperAdmin, assertMayAssignRole, assertMayManageUser, isSuperRole } from '../domain/grants.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../domain/passwords.js';
 import { EMAIL_PATTERN, LEVEL_VALUES, USERNAME_PATTERN } from '../domain/rules.js';
+import { callerPermissions, lockActiveSuperAdmins } from '../db/authority.js';
 import type { Role, User } from '../db/models.js';
 import type { IdentityDeps } from './context.js';
 
@@ -49,10 +51,25 @@ export const userView = (u: User, role?: Role | null) => ({
 export function userRoutes(deps: IdentityDeps) {
   const { models, sequelize, events } = deps;
 
-  const findRole = async (id: number) => {
-    const role = await models.Role.findByPk(id);
+  const findRole = async (id: number, transaction?: Transaction) => {
+    const role = await models.Role.findByPk(id, transaction ? { transaction, lock: transaction.LOCK.SHARE } : {});
     if (!role) throw badRequest('角色不存在', 'ROLE_NOT_FOUND');
     return role;
+  };
+  /**
+   * Locks the active super admins, then the account; checks that the caller may manage it. The
+   * caller's permissions and the count are read in the transaction that writes.
+   */
+  const lockForChange = async (callerId: number, userId: number, transaction: Transaction) => {
+    const activeSupers = (await lockActiveSuperAdmins(models, transaction)).length;
+    const caller = await callerPermissions(models, callerId, transaction);
+    const user = await models.User.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
+    if (!user) throw notFound('用户不存在', 'USER_NOT_FOUND');
+    const role = await models.Role.findByPk(user.role_id, { transaction, paranoid: false });
+    const rolePermissions = role?.permissions ?? [];
+    assertMayManageUser(caller, rolePermissions);
+    const before = { super: isSuperRole(rolePermissions), active: Number(user.status) === 1 };
+    return { caller, activeSupers, user, role, before };
   };
   const usernameTaken = async (name: string, exceptId?: number) =>
     (await models.User.count({ where: { username: name, ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) }, paranoid: false })) > 0;
@@ -132,11 +149,14 @@ export function userRoutes(deps: IdentityDeps) {
       access: { permission: permissions.usersWrite },
       body: createBody,
       status: 201,
-      handler: async ({ body }) => {
-        const role = await findRole(body.role_id);
+      handler: async ({ body }, req) => {
+        await findRole(body.role_id);
         if (await usernameTaken(body.username)) throw conflict('用户名已存在', 'USERNAME_TAKEN');
         const hash = await hashPassword(body.password);
-        const user = await sequelize.transaction(async (transaction) => {
+        const user = await inTransaction(sequelize, async (transaction) => {
+          const caller = await callerPermissions(models, req.user!.id, transaction);
+          const role = await findRole(body.role_id, transaction);
+          assertMayAssignRole(caller, role.permissions);
           const created = await models.User.create(
             {
               username: body.username,
@@ -164,12 +184,12 @@ export function userRoutes(deps: IdentityDeps) {
       body: z.object({ status }),
       handler: async ({ params, body }, req) => {
         if (params.id === req.user!.id && body.status === 0) throw unprocessable('不能禁用当前登录的账号', 'CANNOT_DISABLE_SELF');
-        await sequelize.transaction(async (transaction) => {
-          const user = await models.User.findByPk(params.id, { transaction, lock: transaction.LOCK.UPDATE });
-          if (!user) throw notFound('用户不存在', 'USER_NOT_FOUND');
+        await inTransaction(sequelize, async (transaction) => {
+          const { activeSupers, user, role, before } = await lockForChange(req.user!.id, params.id, transaction);
+          assertKeepsASuperAdmin(activeSupers, before, { super: before.super, active: body.status === 1 });
           await user.update({ status: body.status }, { transaction });
           if (body.status === 0) await revokeSessions(user.id, transaction);
-          await events.updated(transaction, user, (await models.Role.findByPk(user.role_id, { transaction }))!);
+          await events.updated(transaction, user, role!);
         });
         return ok(undefined, '状态更新成功');
       },
@@ -183,12 +203,15 @@ export function userRoutes(deps: IdentityDeps) {
       body: updateBody,
       handler: async ({ params, body }, req) => {
         if (params.id === req.user!.id && body.status === 0) throw unprocessable('不能禁用当前登录的账号', 'CANNOT_DISABLE_SELF');
-        const role = body.role_id !== undefined ? await findRole(body.role_id) : undefined;
+        if (body.role_id !== undefined) await findRole(body.role_id);
         if (body.username && (await usernameTaken(body.username, params.id))) throw conflict('用户名已存在', 'USERNAME_TAKEN');
         const hash = body.password ? await hashPassword(body.password) : undefined;
-        await sequelize.transaction(async (transaction) => {
-          const user = await models.User.findByPk(params.id, { transaction, lock: transaction.LOCK.UPDATE });
-          if (!user) throw notFound('用户不存在', 'USER_NOT_FOUND');
+        await inTransaction(sequelize, async (transaction) => {
+          const { caller, activeSupers, user, role: current, before } = await lockForChange(req.user!.id, params.id, transaction);
+          const role = body.role_id !== undefined && body.role_id !== user.role_id ? await findRole(body.role_id, transaction) : undefined;
+          if (role) assertMayAssignRole(caller, role.permissions);
+          const after = { super: role ? isSuperRole(role.permissions) : before.super, active: (body.status ?? Number(user.status)) === 1 };
+          assertKeepsASuperAdmin(activeSupers, before, after);
           await user.update(
             {
               ...(body.username !== undefined ? { username: body.username } : {}),
@@ -202,7 +225,7 @@ export function userRoutes(deps: IdentityDeps) {
             { transaction },
           );
           if (hash || body.status === 0) await revokeSessions(user.id, transaction);
-          await events.updated(transaction, user, role ?? (await models.Role.findByPk(user.role_id, { transaction }))!);
+          await events.updated(transaction, user, (role ?? current)!);
         }).catch(rethrowUsernameTaken);
         return ok(undefined, '更新成功');
       },
@@ -215,9 +238,9 @@ export function userRoutes(deps: IdentityDeps) {
       params: idParams,
       handler: async ({ params }, req) => {
         if (params.id === req.user!.id) throw unprocessable('不能删除当前登录的账号', 'CANNOT_DELETE_SELF');
-        await sequelize.transaction(async (transaction) => {
-          const user = await models.User.findByPk(params.id, { transaction, lock: transaction.LOCK.UPDATE });
-          if (!user) throw notFound('用户不存在', 'USER_NOT_FOUND');
+        await inTransaction(sequelize, async (transaction) => {
+          const { activeSupers, user, before } = await lockForChange(req.user!.id, params.id, transaction);
+          assertKeepsASuperAdmin(activeSupers, before, 'deleted');
           await user.destroy({ transaction });
           await revokeSessions(user.id, transaction);
           await events.deleted(transaction, user);
