@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy, SERVICE_TRUST_PROXY_DEFAULT, type TrustProxy } from './http/trust-proxy.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -19,6 +20,20 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }
 
+/** TRUST_PROXY as Express's 'trust proxy' setting (see http/trust-proxy.ts). */
+export const trustProxyVariable = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx): TrustProxy => {
+      try {
+        return parseTrustProxy(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** Variables every service reads. A service extends this with its own. */
@@ -38,6 +53,8 @@ export const baseConfigSchema = (defaults: { port: number; service: string }) =>
     /** Where to fetch identity's public keys; not needed by identity itself. */
     JWKS_URL: z.url().optional(),
     JSON_BODY_LIMIT: z.string().default('1mb'),
+    /** Proxies whose X-Forwarded-For names the client (per-IP limits): the gateway's hop. */
+    TRUST_PROXY: trustProxyVariable(SERVICE_TRUST_PROXY_DEFAULT),
   });
 
 export type BaseConfig = z.infer<ReturnType<typeof baseConfigSchema>>;

@@ -24,7 +24,7 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, isAccept
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', config.TRUST_PROXY);
   app.use(assignRequestId);
   if (config.ACCESS_LOG === 'true') {
     app.use(pinoHttp({ logger, genReqId: (req) => (req as express.Request).requestId, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
@@ -69,7 +69,8 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, isAccept
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       keyGenerator,
-      validate: { keyGeneratorIpFallback: false },
+      // X-Forwarded-For from an untrusted peer is ignored on purpose (TRUST_PROXY)
+      validate: { keyGeneratorIpFallback: false, xForwardedForHeader: false },
       handler: tooMany(message),
     });
   app.use(limit(config.RATE_LIMIT_PER_MINUTE, '请求过于频繁，请稍后再试'));

@@ -1,3 +1,4 @@
+import { GATEWAY_TRUST_PROXY_DEFAULT, trustProxyVariable } from '@backoffice/kit';
 import { z } from 'zod';
 import { upstreamRoutes } from './routes.js';
 
@@ -16,7 +17,12 @@ export const gatewayConfigSchema = z.object({
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   ACCESS_LOG: z.enum(['true', 'false']).default('true'),
+  /**
+   * The proxies in front of the gateway (an ingress, a load balancer) whose X-Forwarded-For names the
+   * client: a hop count or CIDRs. Default: none, the connection's peer is the client.
+   */
+  TRUST_PROXY: trustProxyVariable(GATEWAY_TRUST_PROXY_DEFAULT),
   ...upstreamUrls,
 });
 
-export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & Record<string, string>;
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema> & Record<string, unknown>;

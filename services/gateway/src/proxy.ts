@@ -23,7 +23,8 @@ export function upstreamProxy(route: UpstreamRoute, target: string, options: { t
   return createProxyMiddleware<IncomingMessage, ServerResponse>({
     target,
     agent,
-    xfwd: true,
+    // X-Forwarded-* are written below from what the gateway decided, never passed on from the client
+    xfwd: false,
     proxyTimeout: options.timeoutMs,
     pathFilter: (path) => route.prefixes.some((p) => matchesPrefix(path, p)),
     ejectPlugins: true,
@@ -33,7 +34,14 @@ export function upstreamProxy(route: UpstreamRoute, target: string, options: { t
         const startedAt = new WeakMap<IncomingMessage, number>();
         proxy.on('proxyReq', (proxyReq, req) => {
           startedAt.set(req, Date.now());
-          proxyReq.setHeader('x-request-id', (req as Request).requestId);
+          const request = req as Request;
+          proxyReq.setHeader('x-request-id', request.requestId);
+          // the services trust the gateway's hop: one address, the client as TRUST_PROXY resolved it
+          proxyReq.setHeader('x-forwarded-for', request.ip ?? request.socket.remoteAddress ?? 'unknown');
+          proxyReq.setHeader('x-forwarded-proto', request.protocol);
+          if (request.get('host')) proxyReq.setHeader('x-forwarded-host', request.get('host')!);
+          proxyReq.removeHeader('forwarded');
+          proxyReq.removeHeader('x-real-ip');
         });
         proxy.on('error', (err, req, res) => {
           const waited = Date.now() - (startedAt.get(req) ?? Date.now());

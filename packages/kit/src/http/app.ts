@@ -6,9 +6,11 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import type { OpenApiDocument } from './openapi.js';
 import { mountOperationalEndpoints, type ReadinessCheck } from './operations.js';
 import { assignRequestId, enterRequestContext } from './request-id.js';
+import { parseTrustProxy, SERVICE_TRUST_PROXY_DEFAULT, type TrustProxy } from './trust-proxy.js';
 import './types.js';
 
 export type { ReadinessCheck };
+export * from './trust-proxy.js';
 
 export interface AppOptions {
   service: string;
@@ -22,13 +24,15 @@ export interface AppOptions {
   bodyLimit?: string;
   /** Log every request (off in benchmarks). */
   accessLog?: boolean;
+  /** Whose X-Forwarded-For to believe; without it TRUST_PROXY from the environment, else loopback only. */
+  trustProxy?: TrustProxy;
 }
 
 /** The Express app every service uses: request id, logs, metrics, JSON limits, health, errors. */
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', options.trustProxy ?? parseTrustProxy(process.env.TRUST_PROXY ?? SERVICE_TRUST_PROXY_DEFAULT));
   app.set('etag', false);
 
   app.use(assignRequestId);
