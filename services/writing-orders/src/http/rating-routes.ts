@@ -39,7 +39,7 @@ export function ratingRoutes(deps: WriterDeps) {
       access: { permission: permissions.ratingsWrite },
       deniedMessage: RATERS_ONLY,
       params: writerParams,
-      body: z.object({ score: z.unknown(), comment: z.unknown() }),
+      body: z.object({ score: z.unknown().optional(), comment: z.unknown().optional() }),
       handler: async ({ params, body }, req, res) => {
         const score = checkScore(body.score);
         if ('error' in score) throw badRequest(score.error, 'SCORE_OUT_OF_RANGE');
@@ -55,8 +55,7 @@ export function ratingRoutes(deps: WriterDeps) {
           quality_inspector_id: req.user!.id,
           quality_inspector_name: req.user!.username,
         });
-        res.status(saved.created ? 201 : 200);
-        return ok({ id: saved.id }, saved.created ? '评分保存成功' : '评分更新成功');
+        res.status(saved.created ? 201 : 200).json(ok({ id: saved.id }, saved.created ? '评分保存成功' : '评分更新成功'));
       },
     })
     .route({
