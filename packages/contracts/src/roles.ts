@@ -35,6 +35,7 @@ export const builtinRoles: readonly BuiltinRole[] = [
   { code: 'writer', name: '写手', permissions: [] },
   { code: 'front_desk', name: '前台', permissions: [p.vouchersRead, p.vouchersVerify] },
   { code: 'virtual_customer_service', name: '虚拟订单专用客服', permissions: [p.virtualOwnTasks] },
+  { code: 'virtual_manager', name: '虚拟订单管理员', permissions: [p.virtualRead, p.virtualWrite] },
 ];
 
 export const roleCodes = {

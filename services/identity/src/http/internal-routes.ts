@@ -1,4 +1,4 @@
-import { badRequest, conflict, ok } from '@backoffice/contracts';
+import { badRequest, conflict, notFound, ok } from '@backoffice/contracts';
 import { Router } from 'express';
 import { UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
@@ -52,6 +52,73 @@ export function internalRoutes(deps: IdentityDeps) {
       if (!(err instanceof UniqueConstraintError)) throw err;
       answer((await models.User.findOne({ where: { username: body.username } }))!, false);
     }
+  });
+
+  // virtual-orders' dedicated customer service (level 6): list, look up, update, soft delete
+  const accountView = (user: { id: number; username: string; real_name: string | null; status: number; level: number; role_id: number; created_at: unknown; deleted_at?: unknown }) => ({
+    id: user.id,
+    username: user.username,
+    real_name: user.real_name,
+    status: Number(user.status),
+    level: Number(user.level),
+    role_id: user.role_id,
+    created_at: user.created_at,
+    deleted: !!user.deleted_at,
+  });
+  const accountQuery = z.object({
+    level: z.coerce.number().int(),
+    page: z.coerce.number().int().min(1).default(1),
+    size: z.coerce.number().int().min(1).max(200).default(20),
+  });
+  const levelGuard = z.object({ level: z.coerce.number().int().optional() });
+  const accountUpdate = z.object({ real_name: z.string().trim().min(1).max(50).optional(), status: z.union([z.literal(0), z.literal(1)]).optional() });
+  /** The account, refused when it is not of the level the caller manages (so it cannot touch others). */
+  const managedAccount = async (rawId: string, level: number | undefined) => {
+    const id = Number(rawId);
+    const user = Number.isInteger(id) && id > 0 ? await models.User.findByPk(id) : null;
+    if (!user) throw notFound('账号不存在', 'ACCOUNT_NOT_FOUND');
+    if (level !== undefined && Number(user.level) !== level) throw conflict('该账号不属于此类账号，不能在此修改', 'ACCOUNT_LEVEL_MISMATCH');
+    return user;
+  };
+
+  router.get('/internal/accounts', async (req, res) => {
+    const query = parseInput(accountQuery, req.query);
+    const { rows, count } = await models.User.findAndCountAll({ where: { level: query.level }, order: [['id', 'ASC']], limit: query.size, offset: (query.page - 1) * query.size });
+    res.json(ok({ total: count, list: rows.map(accountView), page: query.page, size: query.size }));
+  });
+
+  router.get('/internal/accounts/by-username/:username', async (req, res) => {
+    const user = await models.User.findOne({ where: { username: String(req.params.username) }, paranoid: false });
+    if (!user) throw notFound('账号不存在', 'ACCOUNT_NOT_FOUND');
+    const role = await models.Role.findByPk(user.role_id);
+    res.json(ok({ ...accountView(user), role: role?.code ?? null }));
+  });
+
+  router.put('/internal/accounts/:id', async (req, res) => {
+    const { level } = parseInput(levelGuard, req.query);
+    const body = parseInput(accountUpdate, req.body);
+    const user = await managedAccount(String(req.params.id), level);
+    await sequelize.transaction(async (transaction) => {
+      await user.update({ ...(body.real_name !== undefined ? { real_name: body.real_name } : {}), ...(body.status !== undefined ? { status: body.status } : {}) }, { transaction });
+      if (body.status === 0) await models.RefreshToken.update({ revoked_at: new Date() }, { where: { user_id: user.id, revoked_at: null }, transaction });
+      await events.updated(transaction, user, (await models.Role.findByPk(user.role_id, { transaction }))!);
+    });
+    res.json(ok(accountView(user), '更新成功'));
+  });
+
+  router.delete('/internal/accounts/:id', async (req, res) => {
+    const { level } = parseInput(levelGuard, req.query);
+    const id = Number(req.params.id);
+    const gone = Number.isInteger(id) ? await models.User.findByPk(id, { paranoid: false }) : null;
+    // a repeated delete answers the same: the account is gone
+    if (gone?.deleted_at) return res.json(ok(accountView(gone), '删除成功'));
+    const user = await managedAccount(String(req.params.id), level);
+    await sequelize.transaction(async (transaction) => {
+      await user.destroy({ transaction });
+      await models.RefreshToken.update({ revoked_at: new Date() }, { where: { user_id: user.id, revoked_at: null }, transaction });
+      await events.deleted(transaction, user);
+    });
+    res.json(ok(accountView(user), '删除成功'));
   });
 
   router.get('/internal/stats', async (_req, res) => {
