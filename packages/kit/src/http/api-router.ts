@@ -70,6 +70,7 @@ export class ApiRouter {
       summary: def.summary,
       tag: this.tag,
       access: describeAccess(def.access),
+      accessRule: def.access,
       body: def.body,
       query: def.query,
       params: def.params,

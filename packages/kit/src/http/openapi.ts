@@ -7,7 +7,10 @@ export interface DocumentedRoute {
   path: string;
   summary: string;
   tag: string;
+  /** Human-readable rule (`x-permission`). */
   access: string;
+  /** The rule as declared, machine-readable (`x-access`): 'public' | 'authenticated' | { permission } | { anyOf }. */
+  accessRule?: unknown;
   body?: ZodType;
   query?: ZodType;
   params?: ZodType;
@@ -65,6 +68,7 @@ export class OpenApiDocument {
         tags: [r.tag],
         ...(r.access === 'public' ? { security: [] } : {}),
         'x-permission': r.access,
+        ...(r.accessRule !== undefined ? { 'x-access': r.accessRule } : {}),
         parameters: [...params, ...query],
         ...(body ? { requestBody: body } : {}),
         responses: {
