@@ -31,3 +31,22 @@ export const todayCode = () => {
 
 /** YYYY-MM-DD of today in Asia/Shanghai. */
 export const todayDate = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+
+/** A real 1×1 PNG; `salt` appended after IEND makes distinct files of the same type. */
+export function png(salt = ''): Buffer {
+  const base = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  return Buffer.concat([base, Buffer.from(salt)]);
+}
+
+export function jpeg(size = 80): Buffer {
+  const head = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
+  return Buffer.concat([head, Buffer.alloc(Math.max(0, size - head.length - 2), 1), Buffer.from([0xff, 0xd9])]);
+}
+
+/** multipart/form-data with text fields and files under `images`. */
+export function caseForm(fields: Record<string, string>, files: Array<{ name: string; data: Buffer; type?: string }> = [], field = 'images'): FormData {
+  const body = new FormData();
+  for (const [k, v] of Object.entries(fields)) body.append(k, v);
+  for (const f of files) body.append(field, new Blob([new Uint8Array(f.data)], { type: f.type ?? 'image/jpeg' }), f.name);
+  return body;
+}
