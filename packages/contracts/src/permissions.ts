@@ -20,6 +20,12 @@ export const permissions = {
   ordersWrite: 'orders.write',
   ordersSettle: 'orders.settle',
   ordersExport: 'orders.export',
+  /** Export the customer orders one entered oneself (customer service). */
+  ordersExportOwn: 'orders.export-own',
+  /** Edit any customer order, and change 定稿 of orders whose fee is 100 or more (管理/财务). */
+  ordersManage: 'orders.manage',
+  /** Read and change the commission rule. */
+  ordersCommissionRule: 'orders.commission-rule',
   ratingsRead: 'ratings.read',
   ratingsWrite: 'ratings.write',
   casesRead: 'cases.read',

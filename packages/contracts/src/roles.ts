@@ -16,15 +16,15 @@ export const builtinRoles: readonly BuiltinRole[] = [
   {
     code: 'finance',
     name: '财务',
-    permissions: [p.writersRead, p.writersSensitive, p.ordersRead, p.ordersWrite, p.ordersSettle, p.ordersExport, p.statisticsRead, p.usersListCustomerService],
+    permissions: [p.writersRead, p.writersSensitive, p.ordersRead, p.ordersWrite, p.ordersSettle, p.ordersExport, p.ordersManage, p.ordersCommissionRule, p.statisticsRead, p.usersListCustomerService],
   },
   // seed 004 十: customer service may also create and delete cases
-  { code: 'customer_service', name: '客服', permissions: [p.writersRead, p.ordersRead, p.ordersWrite, p.ratingsRead, p.casesRead, p.casesWrite, p.usersListCustomerService] },
+  { code: 'customer_service', name: '客服', permissions: [p.writersRead, p.ordersRead, p.ordersWrite, p.ordersExportOwn, p.ratingsRead, p.casesRead, p.casesWrite, p.usersListCustomerService] },
   { code: 'quality_inspector', name: '质检', permissions: [p.writersRead, p.ordersRead, p.ratingsRead, p.ratingsWrite, p.casesRead, p.casesWrite, p.usersListCustomerService] },
   {
     code: 'supervisor',
     name: '主管',
-    permissions: [p.usersRead, p.writersRead, p.writersWrite, p.ordersRead, p.ordersWrite, p.ratingsRead, p.ratingsWrite, p.casesRead, p.casesWrite, p.statisticsRead, p.usersListCustomerService],
+    permissions: [p.usersRead, p.writersRead, p.writersWrite, p.ordersRead, p.ordersWrite, p.ordersManage, p.ratingsRead, p.ratingsWrite, p.casesRead, p.casesWrite, p.statisticsRead, p.usersListCustomerService],
   },
   // seed 002: admin has every ticket permission; agent read/write/upload; ops_manager read/assign/complete
   { code: 'admin', name: '工单管理员', permissions: [...ticketRead, p.ticketsWrite, p.ticketsAssign, p.ticketsComplete, p.ticketsUpload, p.techniciansWrite] },

@@ -16,6 +16,8 @@ export const writingOrdersConfigSchema = baseConfigSchema({ port: 8082, service:
   CASE_IMAGE_MAX_MB: z.coerce.number().int().min(1).max(50).default(2),
   WRITER_REGISTRATION_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   // --- orders area (paid orders, customer orders, settlement, commission, exports) ---
+  /** Largest bill export (.xlsx/.csv) POST /api/orders/import accepts. */
+  ORDER_IMPORT_MAX_MB: z.coerce.number().int().min(1).max(200).default(20),
 });
 
 export type WritingOrdersConfig = z.infer<typeof writingOrdersConfigSchema>;

@@ -1,0 +1,129 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import type { SettlementStatus } from '../domain/settlement.js';
+
+export interface ExportFilter {
+  start: string;
+  end: string;
+  statuses?: SettlementStatus[];
+  /** Only orders this user entered (customer service exporting their own). */
+  enteredBy?: number;
+  /** The commission export: non-zero commission only, and the double-export guard on statuses. */
+  commission: boolean;
+}
+
+interface Where {
+  sql: string;
+  args: unknown[];
+}
+
+/**
+ * The seed's double-export guard: Locked rows whose writer payout was exported, and WriterSettled /
+ * SelfLocked rows whose customer-service payout was exported, are left out of a commission export.
+ */
+function statusClause(statuses: SettlementStatus[], guard: boolean): Where {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  for (const s of statuses) {
+    if (guard && s === 'Locked') parts.push("(co.settlement_status = 'Locked' AND co.writer_settlement_exported = 0)");
+    else if (guard && (s === 'WriterSettled' || s === 'SelfLocked')) {
+      parts.push('(co.settlement_status = ? AND co.customer_settlement_exported = 0)');
+      args.push(s);
+    } else {
+      parts.push('co.settlement_status = ?');
+      args.push(s);
+    }
+  }
+  return { sql: `(${parts.join(' OR ')})`, args };
+}
+
+export function exportWhere(f: ExportFilter): Where {
+  const parts = ['co.date >= ?', 'co.date <= ?'];
+  const args: unknown[] = [f.start, f.end];
+  if (f.commission) parts.push('co.customer_commission IS NOT NULL AND co.customer_commission <> 0');
+  if (f.enteredBy !== undefined) {
+    parts.push('co.created_by = ?');
+    args.push(f.enteredBy);
+  }
+  if (f.statuses?.length) {
+    const s = statusClause(f.statuses, f.commission);
+    parts.push(s.sql);
+    args.push(...s.args);
+  }
+  return { sql: parts.join(' AND '), args };
+}
+
+export interface ExportRow {
+  id: number;
+  order_id: string;
+  dispatch_id: string | null;
+  date: string;
+  customer_id: number | null;
+  customer_service_name: string | null;
+  customer_commission: unknown;
+  writer_id: string | null;
+  writer_name: string | null;
+  fee: unknown;
+  writer_alipay_name: string | null;
+  writer_alipay_account_encrypted: string | null;
+  writer_id_2: string | null;
+  writer_name_2: string | null;
+  fee_2: unknown;
+  writer2_alipay_name: string | null;
+  writer2_alipay_account_encrypted: string | null;
+  order_amount: unknown;
+  refund_amount: unknown;
+  fee_per_1000: unknown;
+  settlement_status: SettlementStatus;
+}
+
+const ROW_SELECT = `SELECT co.id, co.order_id, co.dispatch_id, co.date, co.customer_id, u.username AS customer_service_name, co.customer_commission,
+       co.writer_id, w1.name AS writer_name, co.fee, w1.alipay_name AS writer_alipay_name, w1.alipay_account_encrypted AS writer_alipay_account_encrypted,
+       co.writer_id_2, w2.name AS writer_name_2, co.fee_2, w2.alipay_name AS writer2_alipay_name, w2.alipay_account_encrypted AS writer2_alipay_account_encrypted,
+       co.order_amount, co.refund_amount, co.fee_per_1000, co.settlement_status
+  FROM customer_orders co
+  LEFT JOIN order_directory_users u ON u.id = co.customer_id
+  LEFT JOIN writers w1 ON w1.writer_id = co.writer_id
+  LEFT JOIN writers w2 ON w2.writer_id = co.writer_id_2`;
+
+/** Rows in id order, one page at a time (keyset), so an export never holds them all. */
+export async function* exportRows(sequelize: Sequelize, f: ExportFilter, pageSize = 2000): AsyncGenerator<ExportRow[]> {
+  const where = exportWhere(f);
+  let after = 0;
+  for (;;) {
+    const rows = await sequelize.query<ExportRow>(`${ROW_SELECT} WHERE ${where.sql} AND co.id > ? ORDER BY co.id LIMIT ?`, {
+      replacements: [...where.args, after, pageSize],
+      type: QueryTypes.SELECT,
+    });
+    if (!rows.length) return;
+    yield rows;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1].id;
+  }
+}
+
+export async function exportSummaries(sequelize: Sequelize, f: ExportFilter) {
+  const where = exportWhere(f);
+  const [summary] = await sequelize.query<{ order_count: number; customer_commission_total: unknown; writer_fee_total: unknown }>(
+    `SELECT COUNT(*) AS order_count, COALESCE(SUM(co.customer_commission), 0) AS customer_commission_total,
+            COALESCE(SUM(COALESCE(co.fee, 0) + COALESCE(co.fee_2, 0)), 0) AS writer_fee_total
+       FROM customer_orders co WHERE ${where.sql}`,
+    { replacements: where.args, type: QueryTypes.SELECT },
+  );
+  const customers = await sequelize.query<{ customer_id: number | null; customer_service_name: string | null; order_count: number; customer_commission_total: unknown }>(
+    `SELECT co.customer_id, MAX(u.username) AS customer_service_name, COUNT(*) AS order_count, COALESCE(SUM(co.customer_commission), 0) AS customer_commission_total
+       FROM customer_orders co LEFT JOIN order_directory_users u ON u.id = co.customer_id
+      WHERE ${where.sql} GROUP BY co.customer_id ORDER BY co.customer_id`,
+    { replacements: where.args, type: QueryTypes.SELECT },
+  );
+  const writers = await sequelize.query<{ writer_id: string; writer_name: string | null; writer_alipay_name: string | null; alipay_account_encrypted: string | null; order_count: number; writer_fee_total: unknown }>(
+    `SELECT x.writer_id, MAX(w.name) AS writer_name, MAX(w.alipay_name) AS writer_alipay_name, MAX(w.alipay_account_encrypted) AS alipay_account_encrypted,
+            COUNT(*) AS order_count, COALESCE(SUM(x.fee), 0) AS writer_fee_total
+       FROM (SELECT co.writer_id AS writer_id, co.fee AS fee FROM customer_orders co WHERE ${where.sql} AND co.writer_id IS NOT NULL
+             UNION ALL
+             SELECT co.writer_id_2 AS writer_id, co.fee_2 AS fee FROM customer_orders co WHERE ${where.sql} AND co.writer_id_2 IS NOT NULL) x
+       LEFT JOIN writers w ON w.writer_id = x.writer_id
+      GROUP BY x.writer_id ORDER BY x.writer_id`,
+    { replacements: [...where.args, ...where.args], type: QueryTypes.SELECT },
+  );
+  return { summary, customers, writers };
+}
