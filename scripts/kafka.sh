@@ -2,28 +2,31 @@
 # A single-node Apache Kafka (KRaft: broker and controller in one JVM, no ZooKeeper) for development
 # and CI. The broker's jars come from Maven Central through scripts/kafka/pom.xml (pinned version).
 #
-#   scripts/kafka.sh start  [--port 9092] [--dir .kafka] [--heap 512m]
-#   scripts/kafka.sh stop   [--port 9092] [--dir .kafka]     stops the broker and removes its data folder
-#   scripts/kafka.sh status [--port 9092] [--dir .kafka]     exit 0 when it answers
+#   scripts/kafka.sh start  [--port 9092] [--controller-port 9093] [--dir .kafka] [--heap 512m]
+#   scripts/kafka.sh stop   [--port 9092] [--dir .kafka] [--keep]   stops the broker; removes its data folder unless --keep
+#   scripts/kafka.sh status [--port 9092] [--dir .kafka]            exit 0 when it answers
 #
-# The controller listens on port+1. A second, throw-away broker: `start --port 19092 --dir /tmp/k2`.
+# The controller listens on port+1 unless told. A second, throw-away broker (the outage test uses one):
+# `start --port 19092 --dir /tmp/k2`, `stop --port 19092 --dir /tmp/k2 --keep`, start again, `stop ...`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 POM_DIR="$ROOT/scripts/kafka"
 LIB="$POM_DIR/target/lib"
 
 cmd="${1:-status}"; shift || true
-PORT=9092; DIR="$ROOT/.kafka"; HEAP=512m
+PORT=9092; DIR="$ROOT/.kafka"; HEAP=512m; CPORT=""; KEEP=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) PORT="$2"; shift 2 ;;
+    --controller-port) CPORT="$2"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
     --dir) DIR="$2"; shift 2 ;;
     --heap) HEAP="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 case "$DIR" in /*) ;; *) DIR="$ROOT/$DIR" ;; esac
-CPORT=$((PORT + 1))
+CPORT="${CPORT:-$((PORT + 1))}"
 PIDFILE="$DIR/kafka.pid"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -74,7 +77,7 @@ start() {
   fetch_jars
   mkdir -p "$DIR"
   write_config
-  local java_opts=(-Xms128m "-Xmx$HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true
+  local java_opts=(-Xms64m "-Xmx$HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true
     "-Dlog4j.configuration=file:$POM_DIR/log4j.properties" "-Dkafka.logs.dir=$DIR")
   if [ ! -f "$DIR/data/meta.properties" ]; then
     local cluster_id
@@ -82,6 +85,7 @@ start() {
     java "${java_opts[@]}" -cp "$LIB/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$DIR/server.properties" >"$DIR/format.log" 2>&1 \
       || { cat "$DIR/format.log" >&2; return 1; }
   fi
+  : >"$DIR/server.log" # the "started" line waited for below must come from this start
   nohup java "${java_opts[@]}" -cp "$LIB/*" kafka.Kafka "$DIR/server.properties" >"$DIR/stdout.log" 2>&1 &
   echo $! >"$PIDFILE"
   for _ in $(seq 1 120); do
@@ -106,7 +110,8 @@ stop() {
   else
     echo "kafka: no broker of ours running from $DIR"
   fi
-  rm -rf "$DIR"
+  rm -f "$PIDFILE"
+  if [ -z "$KEEP" ]; then rm -rf "$DIR"; fi
 }
 
 status() {

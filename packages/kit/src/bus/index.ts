@@ -6,7 +6,7 @@ import type { EventBus } from './types.js';
 export * from './types.js';
 export { MemoryBus } from './memory.js';
 export { NatsBus } from './nats.js';
-export { KafkaBus } from './kafka.js';
+export { KafkaBus, parseKafkaUrl, type KafkaBusOptions } from './kafka.js';
 export { buildEvent, validateEvent, InvalidEventError } from './event-factory.js';
 
 /** `memory://`, `nats://host:4222` or `kafka://b1:9092,b2:9092`. */

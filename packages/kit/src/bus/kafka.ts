@@ -102,6 +102,8 @@ export class KafkaBus implements EventBus {
   private readonly consumers = new Set<Consumer>();
   private readonly knownTopics = new Set<string>();
   private readonly createdTopics = new Set<string>();
+  /** Group joins (first join and every rejoin after a rebalance) per consumer group, for tests and logs. */
+  readonly groupJoins = new Map<string, number>();
 
   private constructor(
     private readonly kafka: Kafka,
@@ -184,6 +186,7 @@ export class KafkaBus implements EventBus {
       allowAutoTopicCreation: false,
     });
     let closing = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => this.groupJoins.set(options.group, (this.groupJoins.get(options.group) ?? 0) + 1));
     await consumer.connect();
     await consumer.subscribe({ topics: options.types.map((t) => this.topic(t)), fromBeginning: true });
     this.consumers.add(consumer);

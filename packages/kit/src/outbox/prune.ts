@@ -1,4 +1,4 @@
-import type { Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import { z } from 'zod';
 import { loadConfig } from '../config.js';
 import { dialectOf } from '../db/database.js';
@@ -45,8 +45,9 @@ async function deleteInChunks(sequelize: Sequelize, table: string, where: string
   const mysql = dialectOf(sequelize) === 'mysql';
   let total = 0;
   for (;;) {
-    const [, meta] = await sequelize.query(`DELETE FROM ${table} WHERE ${where}${mysql ? ` LIMIT ${CHUNK}` : ''}`, { replacements });
-    const n = affectedRows(meta);
+    // BULKDELETE makes both dialects answer with the count of deleted rows
+    const deleted: unknown = await sequelize.query(`DELETE FROM ${table} WHERE ${where}${mysql ? ` LIMIT ${CHUNK}` : ''}`, { replacements, type: QueryTypes.BULKDELETE });
+    const n = affectedRows(deleted);
     total += n;
     if (!mysql || n < CHUNK) return total;
   }
