@@ -40,6 +40,7 @@ export const permissions = {
   vouchersVerify: 'vouchers.verify',
   vouchersCancel: 'vouchers.cancel',
   platformsManage: 'platforms.manage',
+  vouchersStats: 'vouchers.stats',
   // tickets (seed 002)
   ticketsRead: 'tickets.read',
   ticketsWrite: 'tickets.write',

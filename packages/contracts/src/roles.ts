@@ -34,6 +34,7 @@ export const builtinRoles: readonly BuiltinRole[] = [
   // accounts opened for writers (POST /api/writers/:id/account); a shop grants what writers may see
   { code: 'writer', name: '写手', permissions: [] },
   { code: 'front_desk', name: '前台', permissions: [p.vouchersRead, p.vouchersVerify] },
+  { code: 'gym_manager', name: '店长', permissions: [p.vouchersRead, p.vouchersVerify, p.vouchersCancel, p.vouchersStats, p.platformsManage] },
   { code: 'virtual_customer_service', name: '虚拟订单专用客服', permissions: [p.virtualOwnTasks] },
   { code: 'virtual_manager', name: '虚拟订单管理员', permissions: [p.virtualRead, p.virtualWrite] },
 ];

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, badRequest, conflict, notFound, unavailable, unprocessable } from '@backoffice/contracts';
+import type { Logger } from 'pino';
+import type { ClaimStore, Claim } from '../db/claims.js';
+import type { GymProduct, Voucher, VoucherModels } from '../db/models.js';
+import type { VoucherStore, VerifiedResult } from '../db/voucher-store.js';
+import { businessDate, cancelWindowOpen, MESSAGES, VOUCHER_STATUS, type PlatformCode } from '../domain/rules.js';
+import { verifications } from '../platforms/metrics.js';
+import type { PlatformRegistry, PlatformSettings } from '../platforms/registry.js';
+import { OutcomeUnknown, type PlatformClient, type PlatformVoucher, type Refusal } from '../platforms/types.js';
+
+export interface Operator {
+  id: number;
+  name: string;
+}
+
+const refusalError = (r: Refusal | 'other', platformMessage?: string): AppError => {
+  switch (r) {
+    case 'not_found':
+      return notFound(MESSAGES.notFound, 'VOUCHER_NOT_FOUND');
+    case 'used':
+      return conflict(MESSAGES.alreadyVerified, 'VOUCHER_ALREADY_VERIFIED');
+    case 'expired':
+      return unprocessable(MESSAGES.expired, 'VOUCHER_EXPIRED');
+    case 'refunded':
+      return unprocessable(MESSAGES.refunded, 'VOUCHER_REFUNDED');
+    default:
+      return new AppError(502, `平台拒绝核销：${platformMessage ?? ''}`, 'PLATFORM_REFUSED', 1);
+  }
+};
+
+/** What a claim carries so that the resolver can finish the work if the platform's answer was lost. */
+interface VerifyPayload {
+  voucher: PlatformVoucher;
+  productId: number;
+  operatorName: string;
+}
+
+/**
+ * Seed 001's ten verification steps, exactly once: a local claim per code, the platform queried and
+ * checked, the redemption sent with the platform's idempotency key, and the gym-side effect written in
+ * one transaction. A lost answer is resolved by asking the platform before anything is sent again.
+ */
+export class VerificationService {
+  constructor(
+    private readonly models: VoucherModels,
+    private readonly registry: PlatformRegistry,
+    private readonly claims: ClaimStore,
+    private readonly store: VoucherStore,
+    private readonly logger: Logger,
+    private readonly staleMs: number,
+  ) {}
+
+  /** Which platform a code belongs to: asked for, known locally, or by its prefix. */
+  async platformOf(code: string, hint?: PlatformCode, local?: Voucher | null): Promise<PlatformCode> {
+    if (hint) return hint;
+    if (local) {
+      const row = await this.models.Platform.findByPk(local.platform_id);
+      if (row) return row.platform_code as PlatformCode;
+    }
+    if (/^MT/i.test(code)) return 'meituan';
+    if (/^DY/i.test(code)) return 'douyin';
+    throw badRequest('无法识别券码所属平台，请指定 platform（meituan 或 douyin）', 'PLATFORM_REQUIRED');
+  }
+
+  async product(settings: PlatformSettings, v: PlatformVoucher): Promise<GymProduct> {
+    const productId = settings.deals?.[v.dealId];
+    if (!productId) throw unprocessable(MESSAGES.unmapped, 'DEAL_NOT_MAPPED');
+    const product = await this.models.GymProduct.findByPk(productId);
+    if (!product) throw unprocessable(MESSAGES.unmapped, 'DEAL_NOT_MAPPED');
+    if (![1, 2, 3].includes(product.product_type) || (product.product_type === 1 && !product.duration_days) || (product.product_type === 2 && !product.sessions)) {
+      throw unprocessable(MESSAGES.typeMismatch, 'VOUCHER_TYPE_MISMATCH');
+    }
+    return product;
+  }
+
+  private refuseByLocalState(local: Voucher | null) {
+    if (!local) return;
+    if (local.status === VOUCHER_STATUS.verified) throw conflict(MESSAGES.alreadyVerified, 'VOUCHER_ALREADY_VERIFIED');
+    if (local.status === VOUCHER_STATUS.refunded) throw unprocessable(MESSAGES.refunded, 'VOUCHER_REFUNDED');
+    if (local.status === VOUCHER_STATUS.expired || (local.expire_date && local.expire_date < businessDate(new Date()))) {
+      throw unprocessable(MESSAGES.expired, 'VOUCHER_EXPIRED');
+    }
+  }
+
+  /** Steps 1–4 without redeeming: what the desk sees before confirming. */
+  async preview(code: string, hint?: PlatformCode) {
+    const local = await this.models.Voucher.findOne({ where: { voucher_no: code } });
+    const platform = await this.platformOf(code, hint, local);
+    const { client, row, settings } = await this.registry.client(platform);
+    const q = await client.query(code);
+    if (!q.ok) throw refusalError(q.refusal);
+    const productId = settings.deals?.[q.voucher.dealId];
+    const product = productId ? await this.models.GymProduct.findByPk(productId) : null;
+    return { platform: row, voucher: q.voucher, product };
+  }
+
+  async verify(code: string, operator: Operator, hint?: PlatformCode): Promise<VerifiedResult> {
+    const local = await this.models.Voucher.findOne({ where: { voucher_no: code } });
+    this.refuseByLocalState(local);
+    const platform = await this.platformOf(code, hint, local);
+    const { client, row, settings } = await this.registry.client(platform);
+    const requestId = randomUUID().replace(/-/g, '');
+    if (!(await this.claims.take({ voucher_no: code, operation: 'verify', platform_id: row.id, request_id: requestId, operator_id: operator.id }))) {
+      verifications.inc({ platform, operation: 'verify', outcome: 'busy' });
+      await this.resolveIfStale(code);
+      const now = await this.models.Voucher.findOne({ where: { voucher_no: code } });
+      this.refuseByLocalState(now);
+      throw conflict(MESSAGES.inProgress, 'VOUCHER_BUSY');
+    }
+    let voucher: PlatformVoucher | undefined;
+    let product: GymProduct | undefined;
+    try {
+      const q = await client.query(code);
+      if (!q.ok) throw refusalError(q.refusal);
+      voucher = q.voucher;
+      product = await this.product(settings, voucher);
+      await this.claims.remember(code, requestId, { voucher, productId: product.id, operatorName: operator.name } satisfies VerifyPayload);
+      const redeemed = await this.redeemResolving(client, voucher, requestId, operator);
+      const result = await this.store.completeVerification({ platform: { id: row.id, code: platform }, voucher, product, operatorId: operator.id, verifyId: redeemed, requestId });
+      verifications.inc({ platform, operation: 'verify', outcome: 'ok' });
+      return result;
+    } catch (err) {
+      if (err instanceof OutcomeUnknown) {
+        // the claim stays: the resolver finishes it once the platform answers again
+        verifications.inc({ platform, operation: 'verify', outcome: 'unknown' });
+        this.logger.warn({ err, code }, 'verification outcome unknown; left for the resolver');
+        throw unavailable(MESSAGES.outcomeUnknown(platform), 'VERIFICATION_PENDING');
+      }
+      await this.claims.release(code, requestId);
+      verifications.inc({ platform, operation: 'verify', outcome: 'refused' });
+      throw err;
+    }
+  }
+
+  /**
+   * Redeems; when the answer is lost, asks the platform whether the code is now redeemed and, only if it
+   * is not, sends the same request (same idempotency key) once more. Returns the platform's verify id.
+   */
+  private async redeemResolving(client: PlatformClient, v: PlatformVoucher, requestId: string, operator: Operator): Promise<string | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await client.redeem(v, requestId, operator);
+        if (r.ok) return r.verifyId;
+        throw refusalError(r.refusal, r.message);
+      } catch (err) {
+        if (!(err instanceof OutcomeUnknown)) throw err;
+        const state = await client.redemptionState(v).catch((e) => {
+          throw e instanceof AppError ? new OutcomeUnknown(e.message) : e;
+        });
+        if (state.redeemed) {
+          // Meituan tells whose request redeemed it; someone else's redemption is not ours to grant
+          if (client.code === 'meituan' && state.verifyId && state.verifyId !== requestId) throw refusalError('used');
+          return state.verifyId ?? requestId;
+        }
+        if (attempt >= 2) throw err;
+      }
+    }
+  }
+
+  async cancel(code: string, operator: Operator): Promise<{ voucher_id: number; message: string }> {
+    const local = await this.models.Voucher.findOne({ where: { voucher_no: code } });
+    if (!local) throw notFound(MESSAGES.notFound, 'VOUCHER_NOT_FOUND');
+    if (local.status !== VOUCHER_STATUS.verified) throw conflict(MESSAGES.notVerified, 'VOUCHER_NOT_VERIFIED');
+    const platformRow = await this.models.Platform.findByPk(local.platform_id);
+    const platform = platformRow!.platform_code as PlatformCode;
+    if (!local.verified_at || !cancelWindowOpen(platform, new Date(local.verified_at), new Date())) throw unprocessable(MESSAGES.cancelWindow(platform), 'CANCEL_WINDOW_PASSED');
+    const { client } = await this.registry.client(platform);
+    const requestId = randomUUID().replace(/-/g, '');
+    if (!(await this.claims.take({ voucher_no: code, operation: 'cancel', platform_id: local.platform_id, request_id: requestId, operator_id: operator.id }))) {
+      throw conflict(MESSAGES.inProgress, 'VOUCHER_BUSY');
+    }
+    const target = { code, dealId: local.platform_deal_id, certificateId: local.platform_certificate_id, verifyId: local.platform_verify_id };
+    const asVoucher = { code, certificateId: local.platform_certificate_id } as PlatformVoucher;
+    await this.claims.remember(code, requestId, { voucher: asVoucher, operatorName: operator.name });
+    try {
+      let reversed = false;
+      try {
+        const r = await client.reverse(target, requestId, operator);
+        if (!r.ok) {
+          if (r.refusal === 'window') throw unprocessable(MESSAGES.cancelWindow(platform), 'CANCEL_WINDOW_PASSED');
+          if (r.refusal === 'not_verified') throw conflict('平台显示该券未核销，请先同步对账后再处理', 'PLATFORM_NOT_VERIFIED');
+          throw new AppError(502, `平台拒绝撤销：${r.message}`, 'PLATFORM_REFUSED', 1);
+        }
+        reversed = true;
+      } catch (err) {
+        if (!(err instanceof OutcomeUnknown)) throw err;
+        const state = await client.redemptionState(asVoucher).catch(() => {
+          throw err;
+        });
+        if (state.redeemed) throw unavailable(MESSAGES.unreachable(platform), 'PLATFORM_UNAVAILABLE');
+        reversed = true;
+      }
+      const result = reversed ? await this.store.completeCancel(code, platform, operator.id, requestId) : undefined;
+      verifications.inc({ platform, operation: 'cancel', outcome: 'ok' });
+      return result!;
+    } catch (err) {
+      if (err instanceof OutcomeUnknown) {
+        verifications.inc({ platform, operation: 'cancel', outcome: 'unknown' });
+        throw unavailable(MESSAGES.outcomeUnknown(platform).replace('核销', '撤销'), 'CANCEL_PENDING');
+      }
+      await this.claims.release(code, requestId);
+      verifications.inc({ platform, operation: 'cancel', outcome: 'refused' });
+      throw err;
+    }
+  }
+
+  private async resolveIfStale(code: string) {
+    const claim = await this.claims.get(code);
+    if (claim && Date.now() - new Date(claim.created_at).getTime() > this.staleMs) await this.resolve(claim).catch(() => undefined);
+  }
+
+  /** Finishes or drops claims whose request died or whose answer was lost, by asking the platform. */
+  async resolveStale(): Promise<number> {
+    const stale = await this.claims.staleSince(new Date(Date.now() - this.staleMs));
+    let done = 0;
+    for (const claim of stale) {
+      try {
+        await this.resolve(claim);
+        done += 1;
+      } catch (err) {
+        this.logger.warn({ err, voucher_no: claim.voucher_no }, 'could not resolve a pending claim yet');
+      }
+    }
+    return done;
+  }
+
+  private async resolve(claim: Claim) {
+    if (!claim.payload) return this.claims.release(claim.voucher_no, claim.request_id);
+    const payload = JSON.parse(claim.payload) as VerifyPayload;
+    const row = await this.models.Platform.findByPk(claim.platform_id);
+    const client = this.registry.forRow(row!);
+    const state = await client.redemptionState(payload.voucher);
+    const platform = row!.platform_code as PlatformCode;
+    if (claim.operation === 'verify') {
+      const ours = !(platform === 'meituan' && state.verifyId && state.verifyId !== claim.request_id);
+      if (!state.redeemed || !ours) return this.claims.release(claim.voucher_no, claim.request_id);
+      const product = await this.models.GymProduct.findByPk(payload.productId);
+      await this.store.completeVerification({
+        platform: { id: row!.id, code: platform },
+        voucher: payload.voucher,
+        product: product!,
+        operatorId: Number(claim.operator_id),
+        verifyId: state.verifyId ?? claim.request_id,
+        requestId: claim.request_id,
+      });
+      return;
+    }
+    if (state.redeemed) return this.claims.release(claim.voucher_no, claim.request_id);
+    await this.store.completeCancel(claim.voucher_no, platform, Number(claim.operator_id), claim.request_id);
+  }
+}

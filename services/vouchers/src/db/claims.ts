@@ -1,0 +1,50 @@
+import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+
+export interface Claim {
+  voucher_no: string;
+  operation: 'verify' | 'cancel';
+  platform_id: number;
+  request_id: string;
+  operator_id: number;
+  payload: string | null;
+  created_at: Date;
+}
+
+/**
+ * One verify or cancel in flight per voucher code, across requests and replicas: the claim row's
+ * primary key decides. The row also carries the platform idempotency key and what is needed to finish
+ * the work if the answer from the platform is lost.
+ */
+export class ClaimStore {
+  constructor(private readonly sequelize: Sequelize) {}
+
+  async take(claim: Omit<Claim, 'created_at' | 'payload'>): Promise<boolean> {
+    try {
+      await this.sequelize.query(
+        'INSERT INTO voucher_claims (voucher_no, operation, platform_id, request_id, operator_id, payload, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)',
+        { replacements: [claim.voucher_no, claim.operation, claim.platform_id, claim.request_id, claim.operator_id, new Date()], type: QueryTypes.INSERT },
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof UniqueConstraintError) return false;
+      throw err;
+    }
+  }
+
+  async remember(voucherNo: string, requestId: string, payload: unknown): Promise<void> {
+    await this.sequelize.query('UPDATE voucher_claims SET payload = ? WHERE voucher_no = ? AND request_id = ?', { replacements: [JSON.stringify(payload), voucherNo, requestId] });
+  }
+
+  async release(voucherNo: string, requestId: string, transaction?: Transaction): Promise<void> {
+    await this.sequelize.query('DELETE FROM voucher_claims WHERE voucher_no = ? AND request_id = ?', { replacements: [voucherNo, requestId], transaction });
+  }
+
+  async get(voucherNo: string): Promise<Claim | undefined> {
+    const [row] = await this.sequelize.query<Claim>('SELECT * FROM voucher_claims WHERE voucher_no = ?', { replacements: [voucherNo], type: QueryTypes.SELECT });
+    return row;
+  }
+
+  async staleSince(before: Date): Promise<Claim[]> {
+    return this.sequelize.query<Claim>('SELECT * FROM voucher_claims WHERE created_at < ? ORDER BY created_at LIMIT 100', { replacements: [before], type: QueryTypes.SELECT });
+  }
+}

@@ -1,0 +1,48 @@
+import { SecretBox } from '@backoffice/kit';
+import { QueryTypes, type Sequelize } from 'sequelize';
+
+export interface StoredToken {
+  token: string;
+  expiresAt: Date;
+  refresh: string | null;
+}
+
+/**
+ * Platform access tokens kept in the database (encrypted), so a restart or another replica reuses
+ * the live one instead of fetching a new one.
+ */
+export class TokenStore {
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly box: SecretBox,
+  ) {}
+
+  async get(platformId: number): Promise<StoredToken | null> {
+    const [row] = await this.sequelize.query<{ access_token: string; expires_at: Date | string; refresh_token: string | null }>(
+      'SELECT access_token, expires_at, refresh_token FROM platform_tokens WHERE platform_id = ?',
+      { replacements: [platformId], type: QueryTypes.SELECT },
+    );
+    if (!row) return null;
+    return {
+      token: this.box.decrypt(row.access_token),
+      expiresAt: new Date(row.expires_at),
+      refresh: row.refresh_token ? this.box.decrypt(row.refresh_token) : null,
+    };
+  }
+
+  async save(platformId: number, token: StoredToken): Promise<void> {
+    const values = [this.box.encrypt(token.token), token.expiresAt, token.refresh ? this.box.encrypt(token.refresh) : null, new Date()];
+    await this.sequelize.transaction(async (transaction) => {
+      await this.sequelize.query('DELETE FROM platform_tokens WHERE platform_id = ?', { replacements: [platformId], transaction });
+      await this.sequelize.query('INSERT INTO platform_tokens (platform_id, access_token, expires_at, refresh_token, updated_at) VALUES (?, ?, ?, ?, ?)', {
+        replacements: [platformId, ...values],
+        transaction,
+      });
+    });
+  }
+
+  async clear(platformId: number, token: string): Promise<void> {
+    const current = await this.get(platformId);
+    if (current?.token === token) await this.sequelize.query('DELETE FROM platform_tokens WHERE platform_id = ?', { replacements: [platformId] });
+  }
+}
