@@ -294,6 +294,18 @@ describe('open registration', () => {
     assert.equal(bad.body.code, 1);
   });
 
+  test('an unexpected failure answers the seed\'s 服务器错误 without details', async () => {
+    // a real fault: the table is away for a moment
+    await db.query('RENAME TABLE writers TO writers_away');
+    try {
+      const res = await h.api.post('/api/writers/open', writerBody({ name: '故障' }));
+      assert.equal(res.status, 500);
+      assert.deepEqual(res.body, { code: 1, message: '服务器错误', reason: 'INTERNAL' });
+    } finally {
+      await db.query('RENAME TABLE writers_away TO writers');
+    }
+  });
+
   test('more than 10 a minute from one IP: 请求过于频繁，请稍后再试', async () => {
     let ok = 0;
     let refused: { status: number; body: { code: number; message: string } } | undefined;

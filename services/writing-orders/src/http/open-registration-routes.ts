@@ -1,4 +1,4 @@
-import { ok } from '@backoffice/contracts';
+import { AppError, ok } from '@backoffice/contracts';
 import { rateLimit } from 'express-rate-limit';
 import type { WriterDeps } from './writer-context.js';
 import { writerFields } from './writer-routes.js';
@@ -25,8 +25,15 @@ export function openRegistrationRoutes(deps: WriterDeps) {
     body: writerCreateBody,
     status: 201,
     handler: async ({ body }, req) => {
-      const writer = await store.createWriter(writerFields(deps, { ...body, ip_address: body.ip_address ?? req.ip ?? null }, '开放注册'));
-      return ok({ id: writer.id, writer_id: writer.writer_id }, '添加成功');
+      try {
+        const writer = await store.createWriter(writerFields(deps, { ...body, ip_address: body.ip_address ?? req.ip ?? null }, '开放注册'));
+        return ok({ id: writer.id, writer_id: writer.writer_id }, '添加成功');
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        // the seed's answer for anything unexpected on this public form; the cause stays in the log
+        deps.logger.error({ err }, 'open writer registration failed');
+        throw new AppError(500, '服务器错误', 'INTERNAL', 1);
+      }
     },
   });
   return api.router;
