@@ -1,5 +1,5 @@
 import { badRequest, commissionRecalculated, conflict, customerOrderSettled, customerOrderWriterSettled, forbidden, notFound, unprocessable } from '@backoffice/contracts';
-import { inTransaction, type Outbox } from '@backoffice/kit';
+import { affectedRows, inTransaction, type Outbox } from '@backoffice/kit';
 import { Op, QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
 import { rateText } from '../domain/commission.js';
 import { moneyText, toFen } from '../domain/money.js';
@@ -97,6 +97,10 @@ export class CustomerOrderStore {
     private readonly models: OrderModels,
     private readonly outbox: Outbox,
   ) {}
+
+  private within<T>(outer: Transaction | undefined, work: (transaction: Transaction) => Promise<T>): Promise<T> {
+    return outer ? work(outer) : inTransaction(this.sequelize, work);
+  }
 
   private async audit(transaction: Transaction, rows: Array<Pick<CustomerOrder, 'id' | 'order_id'>>, action: string, actor: number | null, details?: Record<string, unknown>) {
     if (!rows.length) return;
@@ -208,14 +212,16 @@ export class CustomerOrderStore {
     const cols = Object.keys(set);
     const [, meta] = await this.sequelize.query(`UPDATE customer_orders SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id IN (?) AND ${where}`, {
       replacements: [...cols.map((c) => set[c]), ids, ...whereArgs],
+      type: QueryTypes.UPDATE,
       transaction,
     });
-    const touched = typeof meta === 'number' ? meta : Number((meta as { affectedRows?: number; changes?: number })?.affectedRows ?? (meta as { changes?: number })?.changes ?? 0);
+    const touched = affectedRows(meta);
     if (touched !== ids.length) throw conflict(raceMessage, 'CONCURRENT_CHANGE');
   }
 
-  async lock(ids: number[], actor: Actor): Promise<LockResult> {
-    return inTransaction(this.sequelize, async (transaction) => {
+  /** `outer`: the caller's transaction (an idempotent request records its key in the same one). */
+  async lock(ids: number[], actor: Actor, outer?: Transaction): Promise<LockResult> {
+    return this.within(outer, async (transaction) => {
       const rows = await this.lockRows(ids, transaction);
       const locked = rows.filter((r) => r.is_locked);
       if (locked.length) throw conflict(`以下订单已被锁定，无法重复锁定: ${numbers(locked)}`, 'ALREADY_LOCKED');

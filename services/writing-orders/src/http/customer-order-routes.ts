@@ -63,8 +63,8 @@ export function customerOrderRoutes(deps: OrderDeps) {
       deniedMessage: FINANCE_ONLY,
       body: idList('请提供要锁定的订单ID列表'),
       handler: async ({ body }, req, res) => {
-        const result = await runIdempotent(sequelize, `customer-orders.lock:${req.user!.id}`, req.get('idempotency-key') ?? undefined, async () => {
-          const data = await customerOrders.lock(body.order_ids, actorOf(req.user!));
+        const result = await runIdempotent(sequelize, `customer-orders.lock:${req.user!.id}`, req.get('idempotency-key') ?? undefined, async (transaction) => {
+          const data = await customerOrders.lock(body.order_ids, actorOf(req.user!), transaction);
           return { status: 200, body: ok(data, '锁定成功') };
         });
         if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
@@ -111,9 +111,10 @@ export function customerOrderRoutes(deps: OrderDeps) {
         if (query.date_start) and.push({ date: { [Op.gte]: query.date_start } });
         if (query.date_end) and.push({ date: { [Op.lte]: query.date_end } });
         if (query.customer_name) and.push({ customer_name: { [Op.like]: containsPattern(query.customer_name) } });
-        const totalFee = sequelize.literal('(COALESCE(fee, 0) + COALESCE(fee_2, 0))');
-        if (query.fee_min !== undefined) and.push(sequelize.where(totalFee, Op.gte, byFen(query.fee_min)));
-        if (query.fee_max !== undefined) and.push(sequelize.where(totalFee, Op.lte, byFen(query.fee_max)));
+        // compared in integer fen: the same on MariaDB (DECIMAL) and SQLite (no decimal type)
+        const totalFeeFen = sequelize.literal('ROUND((COALESCE(fee, 0) + COALESCE(fee_2, 0)) * 100)');
+        if (query.fee_min !== undefined) and.push(sequelize.where(totalFeeFen, Op.gte, query.fee_min));
+        if (query.fee_max !== undefined) and.push(sequelize.where(totalFeeFen, Op.lte, query.fee_max));
         if (query.order_amount_min !== undefined) and.push({ order_amount: { [Op.gte]: byFen(query.order_amount_min) } });
         if (query.order_amount_max !== undefined) and.push({ order_amount: { [Op.lte]: byFen(query.order_amount_max) } });
         const { rows, count } = await models.CustomerOrder.findAndCountAll({
