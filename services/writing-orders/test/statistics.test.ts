@@ -78,8 +78,13 @@ test('only holders of statistics.read', async () => {
   assert.equal(res.body.code, 1);
 });
 
-test('with identity stopped the statistics still answer; its counts are null', async () => {
+test('with identity stopped the statistics still answer; its counts are null; accounts cannot be opened', async () => {
+  const writer = await h.api.get('/api/writers/list', h.admin);
   await h.stack.services.identity.stop();
+  const account = await h.api.post(`/api/writers/${writer.body.data[0].id}/account`, {}, h.admin);
+  assert.equal(account.status, 503);
+  assert.equal(account.body.message, '身份服务暂时不可用，请稍后重试');
+  assert.equal((await h.api.get(`/api/writers/${writer.body.data[0].id}`, h.admin)).body.data.is_activated, 0);
   const res = await h.api.get('/api/statistics', finance);
   assert.equal(res.status, 200);
   const d = res.body.data;

@@ -262,6 +262,15 @@ describe('accounts for writers', () => {
     assert.equal(again.body.message, '该写手已开通账号');
   });
 
+  test('two concurrent requests for the same writer open one account', async () => {
+    const w = await createWriter(h, { name: '并发开号' });
+    const results = await Promise.all([h.api.post(`/api/writers/${w.id}/account`, {}, supervisor), h.api.post(`/api/writers/${w.id}/account`, {}, h.admin)]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [201, 409]);
+    assert.equal(results.find((r) => r.status === 409)!.body.message, '该写手已开通账号');
+    const users = (await h.api.get(`/api/users?username=${w.writer_id}`, h.admin)).body.data;
+    assert.equal(users.length, 1);
+  });
+
   test('a chosen username and password; a username someone else has is refused', async () => {
     const w = await createWriter(h);
     const res = await h.api.post(`/api/writers/${w.id}/account`, { username: 'writer.chosen', password: 'chosen123' }, supervisor);

@@ -205,8 +205,9 @@ export function writerRoutes(deps: WriterDeps) {
         const account = await identity.openAccount({ username, password: body.password ?? generated!, real_name: writer.name, role_code: roleCodes.writer });
         if (!account.created) {
           // an earlier attempt that opened the account but failed to link it may be finished; anyone else's name is taken
-          const linkedElsewhere = await models.Writer.findOne({ where: { user_id: account.id }, attributes: ['id'] });
-          if (linkedElsewhere || username !== writer.writer_id) throw conflict('用户名已存在', 'USERNAME_TAKEN');
+          const holder = await models.Writer.findOne({ where: { user_id: account.id }, attributes: ['id'] });
+          if (holder?.id === writer.id) throw conflict('该写手已开通账号', 'ALREADY_ACTIVATED');
+          if (holder || username !== writer.writer_id) throw conflict('用户名已存在', 'USERNAME_TAKEN');
         }
         if (!(await store.linkAccount(writer.id, account.id))) throw conflict('该写手已开通账号', 'ALREADY_ACTIVATED');
         return ok({ id: writer.id, writer_id: writer.writer_id, user_id: account.id, username: account.username, is_activated: 1, ...(generated && account.created ? { initial_password: generated } : {}) }, '开通成功');
