@@ -1,6 +1,6 @@
-import { conflict, unprocessable } from '@backoffice/contracts';
+import { conflict, notFound, unprocessable } from '@backoffice/contracts';
 import { affectedRows, inTransaction } from '@backoffice/kit';
-import { Op, QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+import { ForeignKeyConstraintError, Op, QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
 import { caseId } from '../domain/cases.js';
 import { writerDay, writerId } from '../domain/writer-id.js';
 import type { Case, CaseImage, Writer, WriterModels, WriterRating } from './writer-models.js';
@@ -81,6 +81,8 @@ export class WriterStore {
       const created = await this.models.WriterRating.create(fields);
       return { id: created.id, created: true };
     } catch (err) {
+      // the writer was deleted between the lookup and the insert
+      if (err instanceof ForeignKeyConstraintError) throw notFound('写手不存在', 'WRITER_NOT_FOUND');
       if (!(err instanceof UniqueConstraintError)) throw err;
     }
     const where = { writer_id: fields.writer_id, date: fields.date };

@@ -17,7 +17,7 @@ export function caseUpload(incomingDir: string, maxMb: number): RequestHandler[]
   const parse = multer({
     dest: incomingDir,
     defParamCharset: 'utf8',
-    limits: { fileSize: maxMb * 1024 * 1024, files: MAX_CASE_IMAGES, fields: 10, fieldSize: 64 * 1024 },
+    limits: { fileSize: maxMb * 1024 * 1024, files: MAX_CASE_IMAGES, fields: 10, fieldSize: 256 * 1024 },
   }).array(CASE_IMAGE_FIELD, MAX_CASE_IMAGES);
   const cleanup: RequestHandler = (req, res, next) => {
     res.on('close', () => void Promise.all(uploadedFiles(req).map((f) => rm(f.path, { force: true }))));
@@ -32,6 +32,7 @@ export function caseUpload(incomingDir: string, maxMb: number): RequestHandler[]
         if (err.code === 'LIMIT_FILE_COUNT' || (err.code === 'LIMIT_UNEXPECTED_FILE' && err.field === CASE_IMAGE_FIELD)) {
           return next(badRequest(`图片上传失败: 最多上传${MAX_CASE_IMAGES}张图片`, 'TOO_MANY_FILES'));
         }
+        if (err.code === 'LIMIT_FIELD_VALUE') return next(badRequest('案例内容过长', 'FIELD_TOO_LONG'));
         if (err.code === 'LIMIT_UNEXPECTED_FILE') return next(badRequest(`图片上传失败: 请使用 ${CASE_IMAGE_FIELD} 字段上传图片`, 'UNEXPECTED_FIELD'));
         return next(badRequest('图片上传失败: 上传内容不合法', 'BAD_MULTIPART'));
       }
