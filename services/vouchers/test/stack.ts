@@ -43,6 +43,7 @@ export async function startVouchersHarness(label: string, env: Record<string, st
       DOUYIN_API_URL: douyin.url,
       PLATFORM_TIMEOUT_MS: '700',
       PLATFORM_BREAKER_RESET_MS: '800',
+      PENDING_CLAIM_STALE_MS: '4000',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       RATE_LIMIT_PER_MINUTE: '100000',
       ...env,

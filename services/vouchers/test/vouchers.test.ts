@@ -162,6 +162,31 @@ describe('verification (seed 2.2.2)', () => {
   });
 });
 
+describe('pending verifications', () => {
+  test('answer lost and the platform cannot be asked: 503 now, finished later from the platform, one redemption', async () => {
+    const r = await mtReceipt({ deal_id: 610003 });
+    await h.sandbox('meituan', 'POST', '/faults', { after_hang: 1, path: '/receipt/consume' });
+    await h.sandbox('meituan', 'POST', '/faults', { add: true, drop: 10, path: '/receipt/getconsumed' });
+    const res = await verify(r.receipt_code);
+    await h.sandbox('meituan', 'DELETE', '/faults');
+    assert.equal(res.status, 503);
+    assert.equal(res.body.message, '美团平台未返回核销结果，系统将自动确认，请稍后查询该券状态');
+    assert.equal((await h.query('SELECT voucher_no FROM voucher_claims WHERE voucher_no = ?', [r.receipt_code])).length, 1);
+    const busy = await verify(r.receipt_code);
+    assert.equal(busy.status, 409);
+    assert.equal(busy.body.message, '该券正在处理中，请勿重复提交');
+    await sleep(4100);
+    // the next attempt finds the stale claim, asks the platform, and finishes the first verification
+    const later = await verify(r.receipt_code);
+    assert.equal(later.status, 409);
+    assert.equal(later.body.message, '券已核销');
+    const local = await h.api.get(`/api/v1/vouchers/no/${r.receipt_code}`, desk.token);
+    assert.equal(local.body.data.status, 2);
+    assert.equal((await h.query('SELECT id FROM course_orders WHERE voucher_id = ?', [local.body.data.id])).length, 1);
+    assert.equal((await h.sandbox('meituan', 'GET', `/receipts/${r.receipt_code}`)).consume_count, 1);
+  });
+});
+
 describe('cancel (撤销核销)', () => {
   test('inside the window the effect is reverted; after it (sandbox clock moved) the platform refuses', async () => {
     const r = await mtReceipt();

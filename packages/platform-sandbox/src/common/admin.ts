@@ -17,7 +17,7 @@ const num = (v: unknown) => (v === undefined || v === null || v === '' ? undefin
 /**
  * Builds the express app with the admin API:
  * `GET|POST /__admin/clock` {advance_seconds | offset_seconds}, `POST|DELETE /__admin/faults`
- * {latency_ms, errors, error_status, hang, drop, after_hang, after_drop, path}, `POST /__admin/throttle` {qps}.
+ * {latency_ms, errors, error_status, hang, drop, after_hang, after_drop, path, add (another plan beside the main one)}, `POST /__admin/throttle` {qps}.
  */
 export function createSandboxCore(defaultQps: number): SandboxCore {
   const app = express();
@@ -37,18 +37,17 @@ export function createSandboxCore(defaultQps: number): SandboxCore {
   });
   admin.post('/faults', (req, res) => {
     const b = req.body ?? {};
-    res.json(
-      faults.set({
-        latencyMs: num(b.latency_ms),
-        errors: num(b.errors),
-        errorStatus: num(b.error_status),
-        hang: num(b.hang),
-        drop: num(b.drop),
-        afterHang: num(b.after_hang),
-        afterDrop: num(b.after_drop),
-        path: b.path ?? '',
-      }),
-    );
+    const plan = {
+      latencyMs: num(b.latency_ms),
+      errors: num(b.errors),
+      errorStatus: num(b.error_status),
+      hang: num(b.hang),
+      drop: num(b.drop),
+      afterHang: num(b.after_hang),
+      afterDrop: num(b.after_drop),
+      path: b.path ?? '',
+    };
+    res.json(b.add ? faults.add(plan) : faults.set(plan));
   });
   admin.delete('/faults', (_req, res) => {
     faults.reset();

@@ -21,40 +21,55 @@ export interface FaultPlan {
 const none = (): FaultPlan => ({ latencyMs: 0, errors: 0, errorStatus: 503, hang: 0, drop: 0, afterHang: 0, afterDrop: 0 });
 
 export class Faults {
-  plan: FaultPlan = none();
+  /** The main plan (what POST /__admin/faults edits) and any further ones added with `add: true`. */
+  plans: FaultPlan[] = [none()];
+
+  get plan(): FaultPlan {
+    return this.plans[0];
+  }
 
   set(update: Partial<FaultPlan>): FaultPlan {
-    this.plan = { ...this.plan, ...Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) };
-    return this.plan;
+    this.plans[0] = { ...this.plans[0], ...defined(update) };
+    return this.plans[0];
+  }
+
+  add(update: Partial<FaultPlan>): FaultPlan {
+    const plan = { ...none(), ...defined(update) };
+    this.plans.push(plan);
+    return plan;
   }
 
   reset(): void {
-    this.plan = none();
+    this.plans = [none()];
   }
 
-  private take(key: 'errors' | 'hang' | 'drop' | 'afterHang' | 'afterDrop'): boolean {
-    if (this.plan[key] <= 0) return false;
-    this.plan[key] -= 1;
-    return true;
+  private take(plans: FaultPlan[], key: 'errors' | 'hang' | 'drop' | 'afterHang' | 'afterDrop'): FaultPlan | undefined {
+    const plan = plans.find((p) => p[key] > 0);
+    if (plan) plan[key] -= 1;
+    return plan;
   }
 
   middleware(): RequestHandler {
     return async (req, res, next) => {
-      const plan = this.plan;
-      if (req.path.startsWith('/__admin') || (plan.path && !req.path.includes(plan.path))) return next();
-      if (plan.latencyMs > 0) await new Promise((r) => setTimeout(r, plan.latencyMs));
-      if (this.take('drop')) return void req.socket.destroy();
-      if (this.take('hang')) return; // the client's timeout ends it
-      if (this.take('errors')) return void res.status(plan.errorStatus).type('text/plain').send('Service Temporarily Unavailable');
-      if (this.take('afterDrop')) {
+      if (req.path.startsWith('/__admin')) return next();
+      const plans = this.plans.filter((p) => !p.path || req.path.includes(p.path));
+      const latency = Math.max(0, ...plans.map((p) => p.latencyMs));
+      if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+      if (this.take(plans, 'drop')) return void req.socket.destroy();
+      if (this.take(plans, 'hang')) return; // the client's timeout ends it
+      const failing = this.take(plans, 'errors');
+      if (failing) return void res.status(failing.errorStatus).type('text/plain').send('Service Temporarily Unavailable');
+      if (this.take(plans, 'afterDrop')) {
         res.json = (() => (req.socket.destroy(), res)) as typeof res.json;
-      } else if (this.take('afterHang')) {
+      } else if (this.take(plans, 'afterHang')) {
         res.json = (() => res) as typeof res.json;
       }
       next();
     };
   }
 }
+
+const defined = (update: Partial<FaultPlan>) => Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) as Partial<FaultPlan>;
 
 /** Calls per second allowed per caller; above it the platform's throttling error. */
 export class Throttle {

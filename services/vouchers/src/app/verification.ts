@@ -6,7 +6,7 @@ import type { GymProduct, Voucher, VoucherModels } from '../db/models.js';
 import type { VoucherStore, VerifiedResult } from '../db/voucher-store.js';
 import { businessDate, cancelWindowOpen, MESSAGES, VOUCHER_STATUS, type PlatformCode } from '../domain/rules.js';
 import { verifications } from '../platforms/metrics.js';
-import type { PlatformRegistry, PlatformSettings } from '../platforms/registry.js';
+import { parseSettings, type PlatformRegistry, type PlatformSettings } from '../platforms/registry.js';
 import { OutcomeUnknown, type PlatformClient, type PlatformVoucher, type Refusal } from '../platforms/types.js';
 
 export interface Operator {
@@ -28,13 +28,6 @@ const refusalError = (r: Refusal | 'other', platformMessage?: string): AppError 
       return new AppError(502, `平台拒绝核销：${platformMessage ?? ''}`, 'PLATFORM_REFUSED', 1);
   }
 };
-
-/** What a claim carries so that the resolver can finish the work if the platform's answer was lost. */
-interface VerifyPayload {
-  voucher: PlatformVoucher;
-  productId: number;
-  operatorName: string;
-}
 
 /**
  * Seed 001's ten verification steps, exactly once: a local claim per code, the platform queried and
@@ -63,10 +56,20 @@ export class VerificationService {
     throw badRequest('无法识别券码所属平台，请指定 platform（meituan 或 douyin）', 'PLATFORM_REQUIRED');
   }
 
+  /** Gym products change rarely; read them at most every 30 s. */
+  private products = { at: 0, byId: new Map<number, GymProduct>() };
+
+  private async productById(id: number): Promise<GymProduct | undefined> {
+    if (Date.now() - this.products.at > 30_000 || !this.products.byId.has(id)) {
+      this.products = { at: Date.now(), byId: new Map((await this.models.GymProduct.findAll()).map((p) => [p.id, p])) };
+    }
+    return this.products.byId.get(id);
+  }
+
   async product(settings: PlatformSettings, v: PlatformVoucher): Promise<GymProduct> {
     const productId = settings.deals?.[v.dealId];
     if (!productId) throw unprocessable(MESSAGES.unmapped, 'DEAL_NOT_MAPPED');
-    const product = await this.models.GymProduct.findByPk(productId);
+    const product = await this.productById(productId);
     if (!product) throw unprocessable(MESSAGES.unmapped, 'DEAL_NOT_MAPPED');
     if (![1, 2, 3].includes(product.product_type) || (product.product_type === 1 && !product.duration_days) || (product.product_type === 2 && !product.sessions)) {
       throw unprocessable(MESSAGES.typeMismatch, 'VOUCHER_TYPE_MISMATCH');
@@ -91,7 +94,7 @@ export class VerificationService {
     const q = await client.query(code);
     if (!q.ok) throw refusalError(q.refusal);
     const productId = settings.deals?.[q.voucher.dealId];
-    const product = productId ? await this.models.GymProduct.findByPk(productId) : null;
+    const product = productId ? ((await this.productById(productId)) ?? null) : null;
     return { platform: row, voucher: q.voucher, product };
   }
 
@@ -115,7 +118,6 @@ export class VerificationService {
       if (!q.ok) throw refusalError(q.refusal);
       voucher = q.voucher;
       product = await this.product(settings, voucher);
-      await this.claims.remember(code, requestId, { voucher, productId: product.id, operatorName: operator.name } satisfies VerifyPayload);
       const redeemed = await this.redeemResolving(client, voucher, requestId, operator);
       const result = await this.store.completeVerification({ platform: { id: row.id, code: platform }, voucher, product, operatorId: operator.id, verifyId: redeemed, requestId });
       verifications.inc({ platform, operation: 'verify', outcome: 'ok' });
@@ -172,7 +174,6 @@ export class VerificationService {
     }
     const target = { code, dealId: local.platform_deal_id, certificateId: local.platform_certificate_id, verifyId: local.platform_verify_id };
     const asVoucher = { code, certificateId: local.platform_certificate_id } as PlatformVoucher;
-    await this.claims.remember(code, requestId, { voucher: asVoucher, operatorName: operator.name });
     try {
       let reversed = false;
       try {
@@ -225,21 +226,24 @@ export class VerificationService {
     return done;
   }
 
+  /**
+   * A claim whose request died: the platform says whether the code is redeemed (and, for Meituan, by
+   * whose request id); a redeemed verification is finished from the platform's description of the voucher.
+   */
   private async resolve(claim: Claim) {
-    if (!claim.payload) return this.claims.release(claim.voucher_no, claim.request_id);
-    const payload = JSON.parse(claim.payload) as VerifyPayload;
     const row = await this.models.Platform.findByPk(claim.platform_id);
     const client = this.registry.forRow(row!);
-    const state = await client.redemptionState(payload.voucher);
     const platform = row!.platform_code as PlatformCode;
+    const local = await this.models.Voucher.findOne({ where: { voucher_no: claim.voucher_no } });
+    const state = await client.redemptionState({ code: claim.voucher_no, certificateId: local?.platform_certificate_id ?? null } as PlatformVoucher);
     if (claim.operation === 'verify') {
       const ours = !(platform === 'meituan' && state.verifyId && state.verifyId !== claim.request_id);
-      if (!state.redeemed || !ours) return this.claims.release(claim.voucher_no, claim.request_id);
-      const product = await this.models.GymProduct.findByPk(payload.productId);
+      if (!state.redeemed || !ours || !state.voucher) return this.claims.release(claim.voucher_no, claim.request_id);
+      const product = await this.product(parseSettings(row!), state.voucher);
       await this.store.completeVerification({
         platform: { id: row!.id, code: platform },
-        voucher: payload.voucher,
-        product: product!,
+        voucher: state.voucher,
+        product,
         operatorId: Number(claim.operator_id),
         verifyId: state.verifyId ?? claim.request_id,
         requestId: claim.request_id,

@@ -12,8 +12,8 @@ export interface Claim {
 
 /**
  * One verify or cancel in flight per voucher code, across requests and replicas: the claim row's
- * primary key decides. The row also carries the platform idempotency key and what is needed to finish
- * the work if the answer from the platform is lost.
+ * primary key decides. The row also carries the platform idempotency key, so that work whose answer
+ * was lost can be finished by asking the platform.
  */
 export class ClaimStore {
   constructor(private readonly sequelize: Sequelize) {}
@@ -29,10 +29,6 @@ export class ClaimStore {
       if (err instanceof UniqueConstraintError) return false;
       throw err;
     }
-  }
-
-  async remember(voucherNo: string, requestId: string, payload: unknown): Promise<void> {
-    await this.sequelize.query('UPDATE voucher_claims SET payload = ? WHERE voucher_no = ? AND request_id = ?', { replacements: [JSON.stringify(payload), voucherNo, requestId] });
   }
 
   async release(voucherNo: string, requestId: string, transaction?: Transaction): Promise<void> {

@@ -1,6 +1,7 @@
 import { ok, permissions } from '@backoffice/contracts';
 import { z } from 'zod';
 import { businessDate, PLATFORM_NAMES, type PlatformCode } from '../domain/rules.js';
+import { platformTimeMs } from '../platforms/call.js';
 import type { VouchersDeps } from './context.js';
 import { operatorBody, operatorOf, voucherCode } from './operator.js';
 import { platformVoucherView } from './views.js';
@@ -46,8 +47,8 @@ export function channelRoutes(deps: VouchersDeps, platform: PlatformCode) {
       summary: `核销${name}券`,
       access: { permission: permissions.vouchersVerify },
       body: z.object(operatorBody),
-      handler: async ({ body }, req) => {
-        const r = await verification.verify(body.voucher_code, operatorOf(req, body.operator_id), platform);
+      handler: async ({ body }, req, res) => {
+        const r = await verification.verify(body.voucher_code, operatorOf(req, body.operator_id), platform).finally(() => res.setHeader('server-timing', `platform;dur=${platformTimeMs()}`));
         return ok(r, r.message);
       },
     })

@@ -55,6 +55,7 @@ export function platformRoutes(deps: VouchersDeps) {
           status: b.status ?? 1,
           config: JSON.stringify(b.config ?? {}),
         });
+        registry.invalidate();
         return ok(await view(row), '创建成功');
       },
     })
@@ -76,6 +77,7 @@ export function platformRoutes(deps: VouchersDeps) {
           ...(b.status ? { status: b.status } : {}),
           ...(b.config ? { config: JSON.stringify({ ...JSON.parse(row.config ?? '{}'), ...b.config }) } : {}),
         });
+        registry.invalidate();
         return ok(await view(row), '修改成功');
       },
     })

@@ -8,6 +8,7 @@ import { rate, voucherStats } from '../db/stats.js';
 import type { Voucher } from '../db/models.js';
 import { fenToYuan } from '../domain/money.js';
 import { addDays, businessDate, VOUCHER_STATUS_NAMES, VOUCHER_TYPE_NAMES } from '../domain/rules.js';
+import { platformTimeMs } from '../platforms/call.js';
 import type { VouchersDeps } from './context.js';
 import { operatorBody, operatorOf, voucherCode } from './operator.js';
 import { voucherView } from './views.js';
@@ -198,8 +199,8 @@ export function voucherRoutes(deps: VouchersDeps) {
       summary: '核销券（平台按券号识别，或传 platform）',
       access: { permission: permissions.vouchersVerify },
       body: z.object({ ...operatorBody, platform: platformCode.optional() }),
-      handler: async ({ body }, req) => {
-        const r = await verification.verify(body.voucher_code, operatorOf(req, body.operator_id), body.platform);
+      handler: async ({ body }, req, res) => {
+        const r = await verification.verify(body.voucher_code, operatorOf(req, body.operator_id), body.platform).finally(() => res.setHeader('server-timing', `platform;dur=${platformTimeMs()}`));
         return ok(r, r.message);
       },
     })

@@ -1,5 +1,5 @@
 import { AppError, unavailable } from '@backoffice/contracts';
-import type { ResilientHttpClient } from '@backoffice/kit';
+import { currentContext, type ResilientHttpClient } from '@backoffice/kit';
 import { AxiosError, type AxiosRequestConfig } from 'axios';
 import { MESSAGES, type PlatformCode } from '../domain/rules.js';
 import { OutcomeUnknown } from './types.js';
@@ -16,7 +16,8 @@ export async function platformCall<T>(
   config: AxiosRequestConfig,
   mutating: boolean,
 ): Promise<T> {
-  const end = platformCallSeconds.startTimer({ platform, api });
+  const timer = platformCallSeconds.startTimer({ platform, api });
+  const end = (labels: { outcome: string }) => addPlatformTime(timer(labels));
   try {
     const res = await http.request<T>(config);
     end({ outcome: 'ok' });
@@ -35,3 +36,16 @@ export async function platformCall<T>(
 
 export const platformError = (platform: PlatformCode, message: string) =>
   new AppError(502, `${platform === 'meituan' ? '美团' : '抖音'}平台返回错误：${message}`, 'PLATFORM_ERROR', 1);
+
+const spent = new WeakMap<object, number>();
+
+/** Seconds spent waiting for platforms during the current request (for Server-Timing). */
+function addPlatformTime(seconds: number) {
+  const ctx = currentContext();
+  if (ctx) spent.set(ctx, (spent.get(ctx) ?? 0) + seconds);
+}
+
+export function platformTimeMs(): number {
+  const ctx = currentContext();
+  return ctx ? Math.round((spent.get(ctx) ?? 0) * 1000 * 10) / 10 : 0;
+}

@@ -81,7 +81,7 @@ export class DouyinClient implements PlatformClient {
   }
 
   private async token(stale?: string): Promise<string> {
-    const stored = await this.tokens.get(this.platformId);
+    const stored = await this.tokens.get(this.platformId, !!stale);
     if (stored && stored.token !== stale && stored.expiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS) return stored.token;
     return this.fetchToken();
   }
@@ -158,7 +158,7 @@ export class DouyinClient implements PlatformClient {
       throw platformError('douyin', env.data?.description ?? '');
     }
     const c = env.data.certificate;
-    return { redeemed: Number(c?.status) === 2, verifyId: c?.verify_id ? String(c.verify_id) : null };
+    return { redeemed: Number(c?.status) === 2, verifyId: c?.verify_id ? String(c.verify_id) : null, voucher: c ? this.toVoucher(c) : undefined };
   }
 
   async reverse(t: ReverseTarget, requestId: string): Promise<ReverseResult> {

@@ -73,8 +73,9 @@ export class MeituanClient implements PlatformClient {
   }
 
   /** The stored session, refreshed (once per process at a time) when it is about to expire. */
-  private async session(forceRefresh = false): Promise<string> {
-    const stored = await this.tokens.get(this.platformId);
+  private async session(stale?: string): Promise<string> {
+    const stored = await this.tokens.get(this.platformId, !!stale);
+    const forceRefresh = !!stale && stored?.token === stale;
     if (!stored) throw unprocessable('美团尚未授权，请先完成授权（POST /api/v1/meituan/auth）', 'PLATFORM_NOT_AUTHORIZED');
     if (!forceRefresh && stored.expiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS) return stored.token;
     if (!stored.refresh) throw unprocessable('美团授权已过期，请重新授权（POST /api/v1/meituan/auth）', 'PLATFORM_NOT_AUTHORIZED');
@@ -86,8 +87,9 @@ export class MeituanClient implements PlatformClient {
 
   /** A signed call; an expired session is refreshed and the call sent again (the platform refused it, nothing happened). */
   private async call<T>(method: 'get' | 'post', path: string, business: Record<string, string>, mutating: boolean): Promise<Envelope<T>> {
+    let stale: string | undefined;
     for (let attempt = 1; ; attempt++) {
-      const session = await this.session(attempt > 1);
+      const session = await this.session(stale);
       const params: Record<string, string> = {
         ...business,
         app_key: this.s.appKey,
@@ -105,7 +107,11 @@ export class MeituanClient implements PlatformClient {
           : // prepare is a read: marking it idempotent lets the kit retry it; consume/reverse are never retried blindly
             { method, url: path, data: form, headers: { 'content-type': 'application/x-www-form-urlencoded', ...(mutating ? {} : { 'idempotency-key': 'read' }) } };
       const env = await platformCall<Envelope<T>>(this.http, 'meituan', path.split('/').pop()!, config, mutating);
-      if ((env.code === SESSION_EXPIRED || env.code === SESSION_INVALID) && attempt === 1) continue;
+      if ((env.code === SESSION_EXPIRED || env.code === SESSION_INVALID) && attempt === 1) {
+        // another replica may have refreshed already: the database is read before refreshing
+        stale = session;
+        continue;
+      }
       if (env.code === 806) throw platformError('meituan', '调用频率超过限制，请稍后重试');
       if (env.code >= 800 && env.code < 900) throw platformError('meituan', env.msg);
       return env;
@@ -148,7 +154,7 @@ export class MeituanClient implements PlatformClient {
 
   async redemptionState(v: PlatformVoucher): Promise<RedemptionState> {
     const env = await this.call<{ requestid?: string }>('get', '/router/tuangou/receipt/getconsumed', { receipt_code: v.code, open_shop_uuid: this.s.shopUuid }, false);
-    if (env.code === 200) return { redeemed: true, verifyId: env.data?.requestid ?? null };
+    if (env.code === 200) return { redeemed: true, verifyId: env.data?.requestid ?? null, voucher: this.toVoucher(env.data) };
     if (env.code === 1006 || env.code === 1001) return { redeemed: false, verifyId: null };
     throw platformError('meituan', env.msg);
   }

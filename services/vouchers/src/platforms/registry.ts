@@ -23,9 +23,13 @@ export const parseSettings = (row: Pick<Platform, 'config'>): PlatformSettings =
   }
 };
 
+const ROW_TTL_MS = 5000;
+
 /** One client (and so one breaker) per configured platform, rebuilt when its configuration changes. */
 export class PlatformRegistry {
   private readonly clients = new Map<number, { stamp: string; client: PlatformClient }>();
+  /** Platform rows are read on every call; a few seconds of staleness is fine (edits here invalidate at once). */
+  private readonly rows = new Map<string, { row: Platform | null; at: number }>();
 
   constructor(
     private readonly models: VoucherModels,
@@ -34,8 +38,17 @@ export class PlatformRegistry {
     private readonly config: VouchersConfig,
   ) {}
 
+  invalidate() {
+    this.rows.clear();
+  }
+
   async row(code: PlatformCode): Promise<Platform> {
-    const row = await this.models.Platform.findOne({ where: { platform_code: code } });
+    let cached = this.rows.get(code);
+    if (!cached || Date.now() - cached.at > ROW_TTL_MS) {
+      cached = { row: await this.models.Platform.findOne({ where: { platform_code: code } }), at: Date.now() };
+      this.rows.set(code, cached);
+    }
+    const row = cached.row;
     if (!row || row.status !== 1 || !row.api_url) throw unprocessable(`${PLATFORM_NAMES[code]}平台未配置或已停用`, 'PLATFORM_DISABLED');
     return row;
   }

@@ -12,25 +12,37 @@ export interface StoredToken {
  * the live one instead of fetching a new one.
  */
 export class TokenStore {
+  /** The last token read or written per platform; the database stays the source shared by replicas. */
+  private readonly cache = new Map<number, StoredToken>();
+
   constructor(
     private readonly sequelize: Sequelize,
     private readonly box: SecretBox,
   ) {}
 
-  async get(platformId: number): Promise<StoredToken | null> {
+  /** The cached token unless `fresh`, when the database is read again (after the platform refused the cached one). */
+  async get(platformId: number, fresh = false): Promise<StoredToken | null> {
+    const cached = this.cache.get(platformId);
+    if (cached && !fresh) return cached;
     const [row] = await this.sequelize.query<{ access_token: string; expires_at: Date | string; refresh_token: string | null }>(
       'SELECT access_token, expires_at, refresh_token FROM platform_tokens WHERE platform_id = ?',
       { replacements: [platformId], type: QueryTypes.SELECT },
     );
-    if (!row) return null;
-    return {
+    if (!row) {
+      this.cache.delete(platformId);
+      return null;
+    }
+    const token = {
       token: this.box.decrypt(row.access_token),
       expiresAt: new Date(row.expires_at),
       refresh: row.refresh_token ? this.box.decrypt(row.refresh_token) : null,
     };
+    this.cache.set(platformId, token);
+    return token;
   }
 
   async save(platformId: number, token: StoredToken): Promise<void> {
+    this.cache.set(platformId, token);
     const values = [this.box.encrypt(token.token), token.expiresAt, token.refresh ? this.box.encrypt(token.refresh) : null, new Date()];
     await this.sequelize.transaction(async (transaction) => {
       await this.sequelize.query('DELETE FROM platform_tokens WHERE platform_id = ?', { replacements: [platformId], transaction });
@@ -42,7 +54,11 @@ export class TokenStore {
   }
 
   async clear(platformId: number, token: string): Promise<void> {
-    const current = await this.get(platformId);
-    if (current?.token === token) await this.sequelize.query('DELETE FROM platform_tokens WHERE platform_id = ?', { replacements: [platformId] });
+    this.cache.delete(platformId);
+    const current = await this.get(platformId, true);
+    if (current?.token === token) {
+      this.cache.delete(platformId);
+      await this.sequelize.query('DELETE FROM platform_tokens WHERE platform_id = ?', { replacements: [platformId] });
+    }
   }
 }

@@ -31,6 +31,8 @@ export type ReverseResult = { ok: true } | { ok: false; refusal: 'window' | 'not
 export interface RedemptionState {
   redeemed: boolean;
   verifyId: string | null;
+  /** The voucher as the platform now describes it (to finish a verification whose request died). */
+  voucher?: PlatformVoucher;
 }
 
 /** The call may or may not have reached the platform (timeout, reset, 5xx): ask before doing anything else. */
