@@ -139,7 +139,12 @@ export async function startFullStack(label: string, extraEnv: Record<string, str
       tokens.set(builtin.code, await login(username, 'secret123'));
       permissionsOf.set(builtin.code, role.permissions);
     }
-    const doc = (await api.get('/openapi.json')).body;
+    // the gateway asks every service for its document (2 s each); on a busy machine ask again
+    let doc = (await api.get('/openapi.json')).body;
+    for (let attempt = 1; attempt < 5 && !/All services reachable/.test(doc.info?.description ?? ''); attempt++) {
+      await new Promise((r) => setTimeout(r, 500));
+      doc = (await api.get('/openapi.json')).body;
+    }
     return { stack, api, url, admin, tokens, permissionsOf, operations: operationsOf(doc), documentDescription: doc.info?.description ?? '', stop };
   } catch (err) {
     await stop().catch(() => undefined);
