@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { AppError } from '@backoffice/contracts';
 import {
   assertKeepsASuperAdmin,
@@ -60,4 +61,22 @@ test('the last active super admin can be neither demoted, disabled nor deleted',
     assert.doesNotThrow(() => assertKeepsASuperAdmin(2, superActive, after));
   }
   assert.doesNotThrow(() => assertKeepsASuperAdmin(1, superActive, { super: true, active: true }));
+});
+
+test('property: assigning a role passes exactly when the caller holds every permission of it', () => {
+  const perm = fc.constantFrom('users.read', 'users.write', 'roles.read', 'roles.write', 'orders.settle', 'tickets.write', '*');
+  fc.assert(
+    fc.property(fc.uniqueArray(perm, { maxLength: 5 }), fc.uniqueArray(perm, { maxLength: 5 }), (caller, role) => {
+      const holdsAll = caller.includes('*') || role.every((p) => caller.includes(p));
+      let passed = true;
+      try {
+        assertMayAssignRole(caller, role);
+      } catch (err) {
+        assert.ok(err instanceof AppError && err.status === 403);
+        passed = false;
+      }
+      assert.equal(passed, holdsAll);
+    }),
+    { numRuns: 300 },
+  );
 });
