@@ -36,6 +36,8 @@ export const builtinRoles: readonly BuiltinRole[] = [
   { code: 'front_desk', name: '前台', permissions: [p.vouchersRead, p.vouchersVerify] },
   { code: 'gym_manager', name: '店长', permissions: [p.vouchersRead, p.vouchersVerify, p.vouchersCancel, p.vouchersStats, p.platformsManage] },
   { code: 'virtual_customer_service', name: '虚拟订单专用客服', permissions: [p.virtualOwnTasks] },
+  // seed 003: the PDD shop's operator runs stock, delivery and verification
+  { code: 'pdd_operator', name: '拼多多店铺运营', permissions: [p.pddRead, p.pddVerify, p.pddManage] },
   { code: 'virtual_manager', name: '虚拟订单管理员', permissions: [p.virtualRead, p.virtualWrite] },
 ];
 

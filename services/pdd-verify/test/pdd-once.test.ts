@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createLogger, loadConfig, migrateUp, openDatabase, Outbox } from '@backoffice/kit';
+import { startPddSandbox } from '@backoffice/platform-sandbox/pdd';
+import type { RunningSandbox } from '@backoffice/platform-sandbox';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { pddVerifyConfigSchema } from '../src/config.js';
+import { migrations } from '../src/db/migrations.js';
+import { createPddEngine } from '../src/engine.js';
+import { importCodes } from '../src/imports/card-import.js';
+import { ENCRYPTION_KEY, PDD_CLIENT_ID, PDD_SECRET, startMailSink, type MailSink } from './stack.js';
+
+// `main.js once` on SQLite with the in-memory bus (the npm start shape): one full cycle, then exit
+let dir: string;
+let sandbox: RunningSandbox;
+let mail: MailSink;
+let env: Record<string, string>;
+let sequelize: Sequelize;
+
+const platform = async (method: string, path: string, body?: unknown) =>
+  (await fetch(`${sandbox.url}/__admin${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json();
+
+const runOnce = (extra: Record<string, string> = {}) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', resolve('services/pdd-verify/src/main.ts'), 'once'], {
+      env: { ...process.env, ...env, ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pdd-once-'));
+  sandbox = await startPddSandbox({ port: 0 });
+  await platform('POST', '/apps', { client_id: PDD_CLIENT_ID, client_secret: PDD_SECRET });
+  const token = await platform('POST', '/tokens', { client_id: PDD_CLIENT_ID });
+  mail = await startMailSink();
+  env = {
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: `sqlite:${join(dir, 'pdd.sqlite')}`,
+    BUS_URL: 'memory://',
+    DATA_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    PDD_API_URL: sandbox.url,
+    PDD_APP_ID: PDD_CLIENT_ID,
+    PDD_APP_SECRET: PDD_SECRET,
+    PDD_ACCESS_TOKEN: token.access_token,
+    PDD_REFRESH_TOKEN: token.refresh_token,
+    PDD_HTTP_RETRIES: '0',
+    ORDER_SYNC_LAG_SECONDS: '60',
+    RETRY_BACKOFF_SECONDS: '0',
+    EMAIL_SMTP_SERVER: '127.0.0.1',
+    EMAIL_SMTP_PORT: String(mail.port),
+    EMAIL_TO: 'ops@shop.test',
+  };
+  // the shop set up on SQLite: a goods verified on delivery, three codes
+  const config = loadConfig(pddVerifyConfigSchema, env);
+  sequelize = openDatabase(config.DATABASE_URL);
+  await migrateUp(sequelize, migrations);
+  const engine = createPddEngine({ config, sequelize, outbox: new Outbox(sequelize, 'pdd-verify'), logger: createLogger('t', 'silent') });
+  await engine.models.Goods.create({ goods_id: '3001', goods_name: '月卡', is_virtual: true, delivery_method: 'card_code', verify_rule: 'on_delivery', verify_delay_minutes: 0, low_stock_threshold: 1 });
+  async function* codes() {
+    for (let i = 0; i < 3; i++) yield { row: i + 1, value: `ONCE-CODE-${i}` };
+  }
+  assert.equal((await importCodes(engine.models, engine.codes, ENCRYPTION_KEY, '3001', codes())).imported, 3);
+  await engine.close();
+});
+after(async () => {
+  await sequelize?.close();
+  await sandbox?.stop();
+  await mail?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('`once` runs one full cycle on SQLite and exits: orders pulled, delivered, verified; out of stock alerts by mail', async () => {
+  const { orders } = await platform('POST', '/orders', { orders: Array.from({ length: 4 }, () => ({ goods_id: 3001, goods_name: '月卡', updated_offset_seconds: -300 })) });
+  const run = await runOnce();
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout.trim().split('\n').pop()!);
+  assert.equal(report.monitor.new, 4);
+  assert.deepEqual(report.deliver, { delivered: 3, waiting_stock: 1, busy: 0, retry: 0, failed: 0 });
+  assert.equal(report.verify.verified, 3);
+  const rows = await sequelize.query<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM pdd_orders GROUP BY status ORDER BY status', { type: QueryTypes.SELECT });
+  assert.deepEqual(rows.map((r) => [r.status, Number(r.n)]), [['verified', 3], ['waiting_stock', 1]]);
+  const outbox = await sequelize.query<{ type: string; status: string }>('SELECT type, status FROM outbox', { type: QueryTypes.SELECT });
+  assert.equal(outbox.filter((o) => o.type === 'pdd.order.delivered.v1').length, 3);
+  assert.ok(outbox.every((o) => o.status === 'sent'), 'published before exit');
+  const shipped = await Promise.all(orders.map((o: { order_sn: string }) => platform('GET', `/orders/${o.order_sn}`)));
+  assert.equal(shipped.filter((o) => o.order_status === 3).length, 3);
+  assert.deepEqual(mail.mails.map((m) => m.subject).sort(), ['[拼多多告警] 卡密库存不足，订单等待发货：月卡（3001）', '[拼多多告警] 卡密库存偏低：月卡（3001）']);
+
+  const again = await runOnce();
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout.trim().split('\n').pop()!).monitor.new, 0, 'nothing stored twice');
+  assert.equal(mail.mails.length, 2, 'the same shortage is not mailed again within the window');
+
+  const broken = await runOnce({ ORDER_CHECK_INTERVAL: '1' });
+  assert.equal(broken.code, 1);
+  assert.match(broken.stderr, /ORDER_CHECK_INTERVAL is invalid/);
+});
