@@ -117,6 +117,7 @@ try {
   const own = [];
   const platform = [];
   const failures = new Map();
+  const cpuBefore = process.cpuUsage();
   const verifyWall = await pool(codes.length, CONCURRENCY, async (i) => {
     const t0 = performance.now();
     const r = await post('/api/v1/vouchers/verify', { voucher_code: codes[i] }, token);
@@ -131,6 +132,8 @@ try {
     own.push(ms - dur);
   });
 
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuPerVerify = (cpu.user + cpu.system) / 1000 / codes.length;
   console.log(`\nvoucher verification benchmark — c=${CONCURRENCY}, ${LATENCY_MS} ms injected per platform call, MariaDB, in-memory bus\n`);
   report('sandbox round trip alone (prepare+consume)', direct);
   console.log(`${''.padEnd(44)} ${(ROUND_TRIPS / (directWall / 1000)).toFixed(1)} round trips/s`);
@@ -138,6 +141,7 @@ try {
   console.log(`${''.padEnd(44)} ${(latency.length / (verifyWall / 1000)).toFixed(1)} verifications/s`);
   report('  of which platform time (Server-Timing)', platform);
   report('  our own work (latency - platform time)', own);
+  console.log(`CPU of this process per verification (gateway + identity + vouchers + both sandboxes): ${cpuPerVerify.toFixed(1)} ms; machine load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
   console.log(`failures: ${failures.size ? JSON.stringify(Object.fromEntries(failures)) : 'none'}`);
   const p99 = pct(latency, 99);
   const ownP50 = pct(own, 50);

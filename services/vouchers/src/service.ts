@@ -1,4 +1,4 @@
-import { ApiRouter, SecretBox, type ServiceModule } from '@backoffice/kit';
+import { ApiRouter, pruneIdempotencyKeys, SecretBox, type ServiceModule } from '@backoffice/kit';
 import { bootstrapPlatforms } from './app/bootstrap.js';
 import { SyncService } from './app/sync.js';
 import { VerificationService } from './app/verification.js';
@@ -46,6 +46,7 @@ export const vouchersService: ServiceModule<typeof vouchersConfigSchema> = {
         { name: 'vouchers.expire', cron: '0 5 * * * *', run: async () => void (await sync.expire()) },
         { name: 'vouchers.reconcile.meituan', cron: '0 30 2 * * *', run: eachPlatform('meituan', (row) => sync.reconcile(row)) },
         { name: 'vouchers.reconcile.douyin', cron: '0 40 2 * * *', run: eachPlatform('douyin', (row) => sync.reconcile(row)) },
+        { name: 'vouchers.prune-idempotency-keys', cron: '0 23 3 * * *', run: async () => void (await pruneIdempotencyKeys(sequelize, 48)) },
         { name: 'vouchers.resolve-pending', cron: '30 * * * * *', run: async () => void (await verification.resolveStale()) },
       ],
       close: async () => registry.shutdown(),

@@ -118,6 +118,11 @@ describe('verification (seed 2.2.2)', () => {
     assert.equal(other.body.message, '操作员必须是当前登录用户');
     const again = await verify(fresh.receipt_code);
     assert.equal(again.status, 200);
+    const keyed = await mtReceipt();
+    const k1 = await h.api.post('/api/v1/vouchers/verify', { voucher_code: keyed.receipt_code }, desk.token, { 'idempotency-key': 'k-1' });
+    const k2 = await h.api.post('/api/v1/vouchers/verify', { voucher_code: keyed.receipt_code }, desk.token, { 'idempotency-key': 'k-1' });
+    assert.equal(k2.status, 200);
+    assert.deepEqual(k2.body, k1.body);
     const twice = await verify(fresh.receipt_code);
     assert.equal(twice.status, 409);
     assert.equal(twice.body.message, '券已核销');

@@ -129,26 +129,22 @@ export class VoucherStore {
         const log = await this.models.VerificationLog.findOne({ where: { voucher_id: voucher.id, operation_type: OPERATION.verify }, order: [['id', 'DESC']], transaction });
         return { user_id: voucher.user_id!, result_type: log?.result_type ?? 0, result_id: log?.result_id ?? 0, message: '核销成功', voucher_id: voucher.id };
       }
-      if (!voucher) {
-        voucher = await this.models.Voucher.create(voucherColumns(c.platform.id, { ...c.voucher, status: VOUCHER_STATUS.unused }, c.product, this.phones), { transaction });
-      }
       const member = await this.member(c.voucher, transaction);
-      const effect = await this.applyEffect(member, c.product, voucher.id, transaction);
       const verifiedAt = new Date();
-      await voucher.update(
-        {
-          status: VOUCHER_STATUS.verified,
-          verified_at: verifiedAt,
-          verified_by: c.operatorId,
-          user_id: member.id,
-          voucher_type: c.product.product_type,
-          product_id: c.product.id,
-          product_name: c.product.name,
-          platform_verify_id: c.verifyId,
-          platform_certificate_id: c.voucher.certificateId ?? voucher.platform_certificate_id,
-        },
-        { transaction },
-      );
+      const verifiedColumns = {
+        status: VOUCHER_STATUS.verified,
+        verified_at: verifiedAt,
+        verified_by: c.operatorId,
+        user_id: member.id,
+        voucher_type: c.product.product_type,
+        product_id: c.product.id,
+        product_name: c.product.name,
+        platform_verify_id: c.verifyId,
+      };
+      // a code never synced before is inserted already verified: one statement instead of two
+      if (!voucher) voucher = await this.models.Voucher.create({ ...voucherColumns(c.platform.id, c.voucher, c.product, this.phones), ...verifiedColumns }, { transaction });
+      else await voucher.update({ ...verifiedColumns, platform_certificate_id: c.voucher.certificateId ?? voucher.platform_certificate_id }, { transaction });
+      const effect = await this.applyEffect(member, c.product, voucher.id, transaction);
       const message = successMessage(effect.resultType, c.product.name, effect.endDate);
       await this.models.VerificationLog.create(
         { voucher_id: voucher.id, operation_type: OPERATION.verify, operator_id: c.operatorId, result_type: effect.resultType, result_id: effect.resultId, remark: message, effect_days: effect.days },

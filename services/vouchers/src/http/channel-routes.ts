@@ -2,6 +2,7 @@ import { ok, permissions } from '@backoffice/contracts';
 import { z } from 'zod';
 import { businessDate, PLATFORM_NAMES, type PlatformCode } from '../domain/rules.js';
 import { platformTimeMs } from '../platforms/call.js';
+import { remember, replayed } from './replay.js';
 import type { VouchersDeps } from './context.js';
 import { operatorBody, operatorOf, voucherCode } from './operator.js';
 import { platformVoucherView } from './views.js';
@@ -48,8 +49,13 @@ export function channelRoutes(deps: VouchersDeps, platform: PlatformCode) {
       access: { permission: permissions.vouchersVerify },
       body: z.object(operatorBody),
       handler: async ({ body }, req, res) => {
-        const r = await verification.verify(body.voucher_code, operatorOf(req, body.operator_id), platform).finally(() => res.setHeader('server-timing', `platform;dur=${platformTimeMs()}`));
-        return ok(r, r.message);
+        const operator = operatorOf(req, body.operator_id);
+        const earlier = await replayed(deps.sequelize, req);
+        if (earlier) return earlier;
+        const r = await verification.verify(body.voucher_code, operator, platform).finally(() => res.setHeader('server-timing', `platform;dur=${platformTimeMs()}`));
+        const answer = ok(r, r.message);
+        await remember(deps.sequelize, req, answer);
+        return answer;
       },
     })
     .route({

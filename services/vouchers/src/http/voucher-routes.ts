@@ -9,6 +9,7 @@ import type { Voucher } from '../db/models.js';
 import { fenToYuan } from '../domain/money.js';
 import { addDays, businessDate, VOUCHER_STATUS_NAMES, VOUCHER_TYPE_NAMES } from '../domain/rules.js';
 import { platformTimeMs } from '../platforms/call.js';
+import { remember, replayed } from './replay.js';
 import type { VouchersDeps } from './context.js';
 import { operatorBody, operatorOf, voucherCode } from './operator.js';
 import { voucherView } from './views.js';
@@ -200,8 +201,13 @@ export function voucherRoutes(deps: VouchersDeps) {
       access: { permission: permissions.vouchersVerify },
       body: z.object({ ...operatorBody, platform: platformCode.optional() }),
       handler: async ({ body }, req, res) => {
-        const r = await verification.verify(body.voucher_code, operatorOf(req, body.operator_id), body.platform).finally(() => res.setHeader('server-timing', `platform;dur=${platformTimeMs()}`));
-        return ok(r, r.message);
+        const operator = operatorOf(req, body.operator_id);
+        const earlier = await replayed(deps.sequelize, req);
+        if (earlier) return earlier;
+        const r = await verification.verify(body.voucher_code, operator, body.platform).finally(() => res.setHeader('server-timing', `platform;dur=${platformTimeMs()}`));
+        const answer = ok(r, r.message);
+        await remember(deps.sequelize, req, answer);
+        return answer;
       },
     })
     .route({
