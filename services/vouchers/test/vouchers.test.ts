@@ -44,6 +44,26 @@ describe('platform configuration', () => {
     const tokens = await h.query('SELECT platform_id FROM platform_tokens');
     assert.equal(tokens.length, 1);
     assert.equal((await h.api.get('/api/v1/platforms', desk.token)).status, 403);
+    const dyAuth = await h.api.post('/api/v1/douyin/auth', {}, manager.token);
+    assert.equal(dyAuth.status, 200);
+    assert.equal((await h.query('SELECT platform_id FROM platform_tokens')).length, 2);
+  });
+
+  test('a deal not mapped to a gym product is refused until the manager maps it', async () => {
+    const [r] = await h.sandbox('meituan', 'POST', '/receipts', [{ receipt_code: `MTU${Date.now()}`, deal_id: 699999, deal_title: '新品团购', mobile: '13699990000' }]);
+    const refused = await verify(r.receipt_code);
+    assert.equal(refused.status, 422);
+    assert.equal(refused.body.message, '该团购商品未关联门店产品，请先在平台配置中设置商品映射');
+    assert.equal((await h.query('SELECT * FROM voucher_claims')).length, 0);
+    const platforms = (await h.api.get('/api/v1/platforms', manager.token)).body.data;
+    const meituan = platforms.find((p: { platform_code: string }) => p.platform_code === 'meituan');
+    const put = await h.api.put(`/api/v1/platforms/${meituan.id}`, { config: { deals: { ...meituan.config.deals, '699999': 4 } } }, manager.token);
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.equal(put.body.data.config.deals['699999'], 4);
+    assert.equal(put.body.data.config.shop_id, 'mt-demo-shop');
+    const ok = await verify(r.receipt_code);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.body.message, '核销成功,已为用户预约瑜伽团课');
   });
 });
 

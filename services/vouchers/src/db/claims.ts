@@ -6,7 +6,6 @@ export interface Claim {
   platform_id: number;
   request_id: string;
   operator_id: number;
-  payload: string | null;
   created_at: Date;
 }
 
@@ -18,10 +17,10 @@ export interface Claim {
 export class ClaimStore {
   constructor(private readonly sequelize: Sequelize) {}
 
-  async take(claim: Omit<Claim, 'created_at' | 'payload'>): Promise<boolean> {
+  async take(claim: Omit<Claim, 'created_at'>): Promise<boolean> {
     try {
       await this.sequelize.query(
-        'INSERT INTO voucher_claims (voucher_no, operation, platform_id, request_id, operator_id, payload, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)',
+        'INSERT INTO voucher_claims (voucher_no, operation, platform_id, request_id, operator_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
         { replacements: [claim.voucher_no, claim.operation, claim.platform_id, claim.request_id, claim.operator_id, new Date()], type: QueryTypes.INSERT },
       );
       return true;

@@ -84,7 +84,6 @@ export const migrations: Migration[] = [
         platform_id: { type: DataTypes.INTEGER, allowNull: false },
         request_id: { type: DataTypes.STRING(64), allowNull: false },
         operator_id: { type: DataTypes.INTEGER, allowNull: false },
-        payload: { type: DataTypes.TEXT, allowNull: true },
         created_at: { type: DataTypes.DATE(3), allowNull: false },
       });
       await qi.createTable('platform_tokens', {
