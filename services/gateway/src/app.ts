@@ -10,7 +10,8 @@ import swaggerUi from 'swagger-ui-express';
 import type { GatewayConfig } from './config.js';
 import { MergedOpenApi } from './openapi.js';
 import { upstreamProxy } from './proxy.js';
-import { isPublicPath, matchesPrefix, upstreamRoutes } from './routes.js';
+import { PublicRoutes } from './public-routes.js';
+import { matchesPrefix, upstreamRoutes } from './routes.js';
 
 const tooMany = (message: string): RequestHandler => (_req, res) => {
   res.status(429).json({ code: 429, message, reason: 'RATE_LIMITED' });
@@ -21,6 +22,8 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, isAccept
   const targets = Object.fromEntries(upstreamRoutes.map((r) => [r.service, config[r.urlVariable] as string]));
   const auth = Authenticator.fromJwksUrl(config.JWKS_URL ?? `${targets.identity}/.well-known/jwks.json`);
   const docs = new MergedOpenApi(targets);
+  const publicRoutes = new PublicRoutes(docs, logger);
+  publicRoutes.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -78,7 +81,12 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, isAccept
   const verify = auth.middleware();
   app.use('/api', (req, res, next) => {
     const path = `/api${req.path}`;
-    if (isPublicPath(path)) return publicLimit(req, res, next);
+    const open = publicRoutes.check(req.method, path);
+    if (open) return publicLimit(req, res, next);
+    // just started: a request without a token waits (briefly) for the services' public routes
+    if (open === undefined && !req.get('authorization')) {
+      return void publicRoutes.firstLoad(3000).then(() => (publicRoutes.check(req.method, path) ? publicLimit(req, res, next) : verify(req, res, next)), next);
+    }
     verify(req, res, next);
   });
 
@@ -88,5 +96,11 @@ export function createGatewayApp(config: GatewayConfig, logger: Logger, isAccept
   app.use('/internal', (_req, _res, next) => next(new AppError(404, '接口不存在', 'ROUTE_NOT_FOUND', 404)));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
-  return { app, close: () => docs.shutdown() };
+  return {
+    app,
+    close: () => {
+      publicRoutes.stop();
+      docs.shutdown();
+    },
+  };
 }
