@@ -166,10 +166,11 @@ describe('monitor and delivery', () => {
   test('the cursor survives a restart: orders indexed late are caught by the overlap, none twice', async () => {
     await goods(2003);
     await stockCodes(2003, 10);
+    const first = await h.replica();
     const early = await paidOrders(2003, 2, { updated_offset_seconds: -200 });
     // updated before the cursor will be, but indexed by the platform only after the pull
-    const late = await paidOrders(2003, 1, { updated_offset_seconds: -90, visible_after_seconds: 1 });
-    const first = await h.replica();
+    const late = await paidOrders(2003, 1, { updated_offset_seconds: -90, visible_after_seconds: 3 });
+    const visibleAt = Date.now() + 3000;
     await sync(first);
     const cursorBefore = Number((await rows<{ position: number }>("SELECT position FROM sync_cursors WHERE name = 'orders'"))[0].position);
     assert.equal(await orderRow(late[0]), undefined, 'not listed yet');
@@ -177,7 +178,7 @@ describe('monitor and delivery', () => {
     await first.stop();
     // while we were down: new orders, and the late one becomes visible
     const fresh = await paidOrders(2003, 2, { updated_offset_seconds: -70 });
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, Math.max(0, visibleAt - Date.now()) + 100));
     const second = await h.replica();
     const report = await sync(second);
     await sync(second);

@@ -29,7 +29,7 @@ export class Deliverer {
     private readonly logger: Logger,
   ) {}
 
-  async deliverDue(limit = 200, concurrency = 8): Promise<Record<DeliveryOutcome, number>> {
+  async deliverDue(limit = 500, concurrency = 8): Promise<Record<DeliveryOutcome, number>> {
     const due = await this.cards.deliverable(limit);
     const outcomes = await mapLimit(due, concurrency, (sn) =>
       this.deliver(sn).catch((err): DeliveryOutcome => {

@@ -47,7 +47,7 @@ export class Verifier {
   ) {}
 
   /** Orders whose automatic (or requested) verification is due. */
-  async verifyDue(limit = 200, concurrency = 8): Promise<Record<AttemptOutcome, number>> {
+  async verifyDue(limit = 500, concurrency = 8): Promise<Record<AttemptOutcome, number>> {
     const rows = await this.sequelize.query<{ order_sn: string }>(
       `SELECT order_sn FROM pdd_orders WHERE status = 'delivered' AND next_verify_at IS NOT NULL AND next_verify_at <= ? ORDER BY next_verify_at LIMIT ${Number(limit)}`,
       { replacements: [new Date()], type: QueryTypes.SELECT },
