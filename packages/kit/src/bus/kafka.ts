@@ -104,6 +104,7 @@ export class KafkaBus implements EventBus {
   private readonly createdTopics = new Set<string>();
   /** Group joins (first join and every rejoin after a rebalance) per consumer group, for tests and logs. */
   readonly groupJoins = new Map<string, number>();
+  private closed = false;
 
   private constructor(
     private readonly kafka: Kafka,
@@ -224,16 +225,24 @@ export class KafkaBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
     this.consumers.clear();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
 
-  /** Tests: delete the topics this bus created. */
+  /** Tests: delete the topics this bus created (before `close`: the admin client would reconnect). */
   async deleteCreatedTopics(): Promise<void> {
-    if (!this.createdTopics.size) return;
+    if (!this.createdTopics.size || this.closed) return;
     await this.admin.deleteTopics({ topics: [...this.createdTopics], timeout: 5000 }).catch(() => undefined);
     this.createdTopics.clear();
+  }
+
+  /** Tests: delete every topic under this bus's prefix, whoever created it. Refuses without a prefix. */
+  async deletePrefixedTopics(): Promise<void> {
+    if (!this.options.prefix || this.closed) return;
+    const topics = (await this.admin.listTopics()).filter((t) => t.startsWith(`${this.options.prefix}.`));
+    if (topics.length) await this.admin.deleteTopics({ topics, timeout: 5000 }).catch(() => undefined);
   }
 
   /** Tests and tools: writes raw bytes to an event type's topic, bypassing the envelope. */
