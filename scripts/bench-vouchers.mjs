@@ -117,6 +117,7 @@ try {
   const own = [];
   const platform = [];
   const failures = new Map();
+  const phaseTimes = {};
   const cpuBefore = process.cpuUsage();
   const verifyWall = await pool(codes.length, CONCURRENCY, async (i) => {
     const t0 = performance.now();
@@ -126,7 +127,9 @@ try {
       failures.set(`${r.status} ${r.body.message}`, (failures.get(`${r.status} ${r.body.message}`) ?? 0) + 1);
       return;
     }
-    const dur = Number(/platform;dur=([\d.]+)/.exec(r.timing ?? '')?.[1] ?? 0);
+    const phases = Object.fromEntries((r.timing ?? '').split(',').map((x) => /(\w+);dur=([\d.]+)/.exec(x.trim())).filter(Boolean).map((m) => [m[1], Number(m[2])]));
+    for (const [k, v] of Object.entries(phases)) (phaseTimes[k] ??= []).push(v);
+    const dur = phases.platform ?? 0;
     latency.push(ms);
     platform.push(dur);
     own.push(ms - dur);
@@ -141,6 +144,7 @@ try {
   console.log(`${''.padEnd(44)} ${(latency.length / (verifyWall / 1000)).toFixed(1)} verifications/s`);
   report('  of which platform time (Server-Timing)', platform);
   report('  our own work (latency - platform time)', own);
+  for (const [k, v] of Object.entries(phaseTimes)) if (k !== 'platform') report(`    service phase: ${k}`, v);
   console.log(`CPU of this process per verification (gateway + identity + vouchers + both sandboxes): ${cpuPerVerify.toFixed(1)} ms; machine load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
   console.log(`failures: ${failures.size ? JSON.stringify(Object.fromEntries(failures)) : 'none'}`);
   const p99 = pct(latency, 99);

@@ -7,6 +7,7 @@ import type { VoucherStore, VerifiedResult } from '../db/voucher-store.js';
 import { businessDate, cancelWindowOpen, MESSAGES, VOUCHER_STATUS, type PlatformCode } from '../domain/rules.js';
 import { verifications } from '../platforms/metrics.js';
 import { parseSettings, type PlatformRegistry, type PlatformSettings } from '../platforms/registry.js';
+import { timed } from '../timing.js';
 import { OutcomeUnknown, type PlatformClient, type PlatformVoucher, type Refusal } from '../platforms/types.js';
 
 export interface Operator {
@@ -99,12 +100,12 @@ export class VerificationService {
   }
 
   async verify(code: string, operator: Operator, hint?: PlatformCode): Promise<VerifiedResult> {
-    const local = await this.models.Voucher.findOne({ where: { voucher_no: code } });
+    const local = await timed('local', () => this.models.Voucher.findOne({ where: { voucher_no: code } }));
     this.refuseByLocalState(local);
     const platform = await this.platformOf(code, hint, local);
     const { client, row, settings } = await this.registry.client(platform);
     const requestId = randomUUID().replace(/-/g, '');
-    if (!(await this.claims.take({ voucher_no: code, operation: 'verify', platform_id: row.id, request_id: requestId, operator_id: operator.id }))) {
+    if (!(await timed('claim', () => this.claims.take({ voucher_no: code, operation: 'verify', platform_id: row.id, request_id: requestId, operator_id: operator.id })))) {
       verifications.inc({ platform, operation: 'verify', outcome: 'busy' });
       await this.resolveIfStale(code);
       const now = await this.models.Voucher.findOne({ where: { voucher_no: code } });
@@ -119,7 +120,8 @@ export class VerificationService {
       voucher = q.voucher;
       product = await this.product(settings, voucher);
       const redeemed = await this.redeemResolving(client, voucher, requestId, operator);
-      const result = await this.store.completeVerification({ platform: { id: row.id, code: platform }, voucher, product, operatorId: operator.id, verifyId: redeemed, requestId });
+      const completion = { platform: { id: row.id, code: platform }, voucher, product, operatorId: operator.id, verifyId: redeemed, requestId };
+      const result = await timed('effect', () => this.store.completeVerification(completion));
       verifications.inc({ platform, operation: 'verify', outcome: 'ok' });
       return result;
     } catch (err) {

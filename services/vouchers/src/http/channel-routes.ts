@@ -1,7 +1,7 @@
 import { ok, permissions } from '@backoffice/contracts';
 import { z } from 'zod';
 import { businessDate, PLATFORM_NAMES, type PlatformCode } from '../domain/rules.js';
-import { platformTimeMs } from '../platforms/call.js';
+import { serverTiming } from '../timing.js';
 import { remember, replayed } from './replay.js';
 import type { VouchersDeps } from './context.js';
 import { operatorBody, operatorOf, voucherCode } from './operator.js';
@@ -52,7 +52,7 @@ export function channelRoutes(deps: VouchersDeps, platform: PlatformCode) {
         const operator = operatorOf(req, body.operator_id);
         const earlier = await replayed(deps.sequelize, req);
         if (earlier) return earlier;
-        const r = await verification.verify(body.voucher_code, operator, platform).finally(() => res.setHeader('server-timing', `platform;dur=${platformTimeMs()}`));
+        const r = await verification.verify(body.voucher_code, operator, platform).finally(() => res.setHeader('server-timing', serverTiming()));
         const answer = ok(r, r.message);
         await remember(deps.sequelize, req, answer);
         return answer;

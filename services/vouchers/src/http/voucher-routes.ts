@@ -8,7 +8,7 @@ import { rate, voucherStats } from '../db/stats.js';
 import type { Voucher } from '../db/models.js';
 import { fenToYuan } from '../domain/money.js';
 import { addDays, businessDate, VOUCHER_STATUS_NAMES, VOUCHER_TYPE_NAMES } from '../domain/rules.js';
-import { platformTimeMs } from '../platforms/call.js';
+import { serverTiming } from '../timing.js';
 import { remember, replayed } from './replay.js';
 import type { VouchersDeps } from './context.js';
 import { operatorBody, operatorOf, voucherCode } from './operator.js';
@@ -204,7 +204,7 @@ export function voucherRoutes(deps: VouchersDeps) {
         const operator = operatorOf(req, body.operator_id);
         const earlier = await replayed(deps.sequelize, req);
         if (earlier) return earlier;
-        const r = await verification.verify(body.voucher_code, operator, body.platform).finally(() => res.setHeader('server-timing', `platform;dur=${platformTimeMs()}`));
+        const r = await verification.verify(body.voucher_code, operator, body.platform).finally(() => res.setHeader('server-timing', serverTiming()));
         const answer = ok(r, r.message);
         await remember(deps.sequelize, req, answer);
         return answer;

@@ -1,5 +1,6 @@
 import { AppError, unavailable } from '@backoffice/contracts';
-import { currentContext, type ResilientHttpClient } from '@backoffice/kit';
+import type { ResilientHttpClient } from '@backoffice/kit';
+import { addTiming } from '../timing.js';
 import { AxiosError, type AxiosRequestConfig } from 'axios';
 import { MESSAGES, type PlatformCode } from '../domain/rules.js';
 import { OutcomeUnknown } from './types.js';
@@ -17,7 +18,7 @@ export async function platformCall<T>(
   mutating: boolean,
 ): Promise<T> {
   const timer = platformCallSeconds.startTimer({ platform, api });
-  const end = (labels: { outcome: string }) => addPlatformTime(timer(labels));
+  const end = (labels: { outcome: string }) => addTiming('platform', timer(labels) * 1000);
   try {
     const res = await http.request<T>(config);
     end({ outcome: 'ok' });
@@ -37,15 +38,3 @@ export async function platformCall<T>(
 export const platformError = (platform: PlatformCode, message: string) =>
   new AppError(502, `${platform === 'meituan' ? '美团' : '抖音'}平台返回错误：${message}`, 'PLATFORM_ERROR', 1);
 
-const spent = new WeakMap<object, number>();
-
-/** Seconds spent waiting for platforms during the current request (for Server-Timing). */
-function addPlatformTime(seconds: number) {
-  const ctx = currentContext();
-  if (ctx) spent.set(ctx, (spent.get(ctx) ?? 0) + seconds);
-}
-
-export function platformTimeMs(): number {
-  const ctx = currentContext();
-  return ctx ? Math.round((spent.get(ctx) ?? 0) * 1000 * 10) / 10 : 0;
-}
