@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinRoles } from '@backoffice/contracts';
 import { identityService } from '@backoffice/identity';
-import { NatsBus } from '@backoffice/kit';
+import { migrateUp, NatsBus, openDatabase } from '@backoffice/kit';
 import { apiClient, createTestDatabase, testNatsUrl, type ApiClient, type TestDatabase } from '@backoffice/kit/testing';
 import { pddVerifyService } from '@backoffice/pdd-verify';
 import { startSandboxes } from '@backoffice/platform-sandbox';
@@ -77,7 +77,18 @@ export function concretePath(op: Operation, fill: (name: string) => string): str
 export async function startFullStack(label: string, extraEnv: Record<string, string> = {}): Promise<FullStack> {
   const dir = mkdtempSync(join(tmpdir(), `${label}-`));
   const databases = new Map<string, TestDatabase>();
-  for (const mod of services) databases.set(mod.name, await createTestDatabase(`${label}_${mod.name}`));
+  for (const [i, db] of (await Promise.all(services.map((mod) => createTestDatabase(`${label}_${mod.name}`)))).entries()) databases.set(services[i].name, db);
+  // migrations of all services at once (the stack starts services one after another)
+  await Promise.all(
+    services.map(async (mod) => {
+      const sequelize = openDatabase(databases.get(mod.name)!.url);
+      try {
+        await migrateUp(sequelize, mod.migrations);
+      } finally {
+        await sequelize.close();
+      }
+    }),
+  );
   const busUrl = testNatsUrl(label);
   const sandboxes = await startSandboxes({ ports: 'ephemeral' });
   let stack: RunningStack | undefined;
@@ -87,7 +98,7 @@ export async function startFullStack(label: string, extraEnv: Record<string, str
     const bus = await NatsBus.connect(busUrl);
     await bus.destroyStream();
     await bus.close();
-    for (const db of databases.values()) await db.drop();
+    await Promise.all([...databases.values()].map((db) => db.drop()));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -130,15 +141,17 @@ export async function startFullStack(label: string, extraEnv: Record<string, str
     const roles = (await api.get('/api/roles', admin)).body.data as Array<{ id: number; code: string | null; permissions: string[] }>;
     const tokens = new Map<string, string>();
     const permissionsOf = new Map<string, string[]>();
-    for (const builtin of builtinRoles) {
-      const role = roles.find((r) => r.code === builtin.code);
-      if (!role) throw new Error(`built-in role ${builtin.code} was not seeded`);
-      const username = `sec_${builtin.code}`.slice(0, 50);
-      const created = await api.post('/api/users', { username, password: 'secret123', role_id: role.id }, admin);
-      if (created.status !== 201) throw new Error(`could not create ${username}: ${JSON.stringify(created.body)}`);
-      tokens.set(builtin.code, await login(username, 'secret123'));
-      permissionsOf.set(builtin.code, role.permissions);
-    }
+    await Promise.all(
+      builtinRoles.map(async (builtin) => {
+        const role = roles.find((r) => r.code === builtin.code);
+        if (!role) throw new Error(`built-in role ${builtin.code} was not seeded`);
+        const username = `sec_${builtin.code}`.slice(0, 50);
+        const created = await api.post('/api/users', { username, password: 'secret123', role_id: role.id }, admin);
+        if (created.status !== 201) throw new Error(`could not create ${username}: ${JSON.stringify(created.body)}`);
+        tokens.set(builtin.code, await login(username, 'secret123'));
+        permissionsOf.set(builtin.code, role.permissions);
+      }),
+    );
     // the gateway asks every service for its document (2 s each); on a busy machine ask again
     let doc = (await api.get('/openapi.json')).body;
     for (let attempt = 1; attempt < 5 && !/All services reachable/.test(doc.info?.description ?? ''); attempt++) {
