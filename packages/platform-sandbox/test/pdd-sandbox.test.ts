@@ -138,5 +138,12 @@ describe('PDD sandbox router', () => {
     assert.equal((await call('pdd.order.information.get', { order_sn: 'x' })).body.error_response.error_code, 70031);
     await assert.rejects(call('pdd.order.information.get', { order_sn: 'x' }));
     assert.equal((await call('pdd.order.information.get', { order_sn: 'x' })).body.error_response.error_code, 21001, 'faults are used up');
+
+    await admin('POST', '/faults', { kind: 'latency', count: 1, ms: 50 });
+    assert.equal((await call('pdd.order.information.get', { order_sn: 'x' })).body.error_response.error_code, 21001, 'late but answered');
+    await admin('POST', '/faults', { kind: 'timeout', count: 1, ms: 1000 });
+    const hung = fetch(`${sandbox.url}/api/router`, { method: 'POST', body: new URLSearchParams({ type: 'x' }), signal: AbortSignal.timeout(200) });
+    await assert.rejects(hung, (err: Error) => err.name === 'TimeoutError');
+    await admin('DELETE', '/faults');
   });
 });

@@ -11,7 +11,7 @@ import { VerificationStore } from './db/verification-store.js';
 import { Deliverer } from './jobs/delivery.js';
 import { OrderMonitor } from './jobs/monitor.js';
 import { Verifier } from './jobs/verification.js';
-import { errorReason, isTransient, PddApiError } from './platform/errors.js';
+import { errorReason, isThrottled, isTransient, PddApiError } from './platform/errors.js';
 import { PddClient } from './platform/pdd-client.js';
 import { PddTokenStore } from './platform/token-store.js';
 
@@ -90,7 +90,7 @@ export function createPddEngine(deps: { config: PddVerifyConfig; sequelize: Sequ
         report.monitor = { error: reason };
         logger.warn({ err }, 'order pull failed; the cursor stays and the next cycle continues from it');
         if (err instanceof PddApiError && err.code === 10019) await alerts.raise({ kind: 'auth_failed', line: `拉取订单：${reason}` });
-        else if (isTransient(err) || !(err instanceof PddApiError)) await alerts.raise({ kind: 'platform_outage', line: `拉取订单：${reason}` });
+        else if (!isThrottled(err) && (isTransient(err) || !(err instanceof PddApiError))) await alerts.raise({ kind: 'platform_outage', line: `拉取订单：${reason}` });
       }
     }
     if (steps.includes('deliver')) report.deliver = await delivery.deliverDue();

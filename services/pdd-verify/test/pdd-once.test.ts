@@ -101,7 +101,10 @@ test('`once` runs one full cycle on SQLite and exits: orders pulled, delivered, 
   assert.equal(JSON.parse(again.stdout.trim().split('\n').pop()!).monitor.new, 0, 'nothing stored twice');
   assert.equal(mail.mails.length, 2, 'the same shortage is not mailed again within the window');
 
-  const broken = await runOnce({ ORDER_CHECK_INTERVAL: '1' });
-  assert.equal(broken.code, 1);
-  assert.match(broken.stderr, /ORDER_CHECK_INTERVAL is invalid/);
+});
+
+test('a bad setting stops the service with a line naming it', () => {
+  assert.throws(() => loadConfig(pddVerifyConfigSchema, { ...env, ORDER_CHECK_INTERVAL: '1' }), /ORDER_CHECK_INTERVAL is invalid \("1"\)/);
+  assert.throws(() => loadConfig(pddVerifyConfigSchema, { ...env, NOTIFICATION_ENABLED: 'maybe' }), /NOTIFICATION_ENABLED is invalid \("maybe"\): must be True or False/);
+  assert.throws(() => loadConfig(pddVerifyConfigSchema, { ...env, NODE_ENV: 'production', PDD_APP_SECRET: 'pdd-sandbox-secret-0123456789' }), /PDD_APP_SECRET .*set the real app secret in production/);
 });

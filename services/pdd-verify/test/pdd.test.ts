@@ -81,6 +81,17 @@ describe('platform client', () => {
     assert.ok(status.body.data.token_expires_at, 'expiry known after a refresh');
     assert.equal(status.body.data.platform_breaker, 'closed');
   });
+
+  test('throttling (52101) is retried next cycle and is not reported as an outage', async () => {
+    await h.platform('POST', '/limits', { api: 'pdd.order.number.list.increment.get', per_minute: 1 });
+    await sync();
+    const throttled = await sync();
+    assert.match(throttled.monitor.error, /调用过于频繁/);
+    await h.platform('POST', '/limits', { api: 'pdd.order.number.list.increment.get' });
+    assert.ok(!('error' in (await sync()).monitor));
+    const [outages] = await rows<{ n: number }>("SELECT COUNT(*) AS n FROM alerts WHERE kind = 'platform_outage'");
+    assert.equal(Number(outages.n), 0);
+  });
 });
 
 describe('goods and card stock', () => {

@@ -113,7 +113,7 @@ export class Alerts {
     const alert = (await this.models.Alert.findByPk(id))!;
     const items = await this.sequelize.query<{ line: string; created_at: Date | string }>('SELECT line, created_at FROM alert_items WHERE alert_id = ? ORDER BY id', {
       replacements: [id],
-      type: 'SELECT' as never,
+      type: QueryTypes.SELECT,
     });
     const when = (d: Date | string) => new Date(d).toISOString().replace('T', ' ').slice(0, 19);
     const text = [

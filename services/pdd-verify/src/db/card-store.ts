@@ -118,10 +118,15 @@ export class CardStore {
     return new Map(rows.map((r) => [r.goods_id, Number(r.n)]));
   }
 
-  /** Orders this run may deliver: new ones, waiting ones, and abandoned deliveries. */
+  /** Orders this run may deliver: new ones, waiting ones whose goods has stock again, and abandoned deliveries. */
   async deliverable(limit: number): Promise<string[]> {
     const rows = await this.sequelize.query<{ order_sn: string }>(
-      `SELECT order_sn FROM pdd_orders WHERE status IN ('pending', 'waiting_stock') OR (status = 'delivering' AND (lease_until IS NULL OR lease_until <= ?)) ORDER BY id LIMIT ${Number(limit)}`,
+      // waiting orders only come back once their goods has stock again
+      `SELECT order_sn FROM pdd_orders o
+        WHERE o.status = 'pending'
+           OR (o.status = 'waiting_stock' AND EXISTS (SELECT 1 FROM card_codes c WHERE c.goods_id = o.goods_id AND c.status = 'available'))
+           OR (o.status = 'delivering' AND (o.lease_until IS NULL OR o.lease_until <= ?))
+        ORDER BY o.id LIMIT ${Number(limit)}`,
       { replacements: [new Date()], type: QueryTypes.SELECT },
     );
     return rows.map((r) => r.order_sn);

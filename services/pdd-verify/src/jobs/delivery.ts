@@ -4,7 +4,7 @@ import type { Alerts } from '../alerts/alerts.js';
 import type { CardStore } from '../db/card-store.js';
 import type { PddModels } from '../db/models.js';
 import { deliveryBizNo } from '../domain/rules.js';
-import { errorReason, isTransient } from '../platform/errors.js';
+import { errorReason, isThrottled, isTransient } from '../platform/errors.js';
 import type { PddClient } from '../platform/pdd-client.js';
 import { deliveryFailures, ordersDelivered, stockLeft } from '../metrics.js';
 import { mapLimit } from './concurrency.js';
@@ -67,7 +67,7 @@ export class Deliverer {
       if (isTransient(err)) {
         deliveryFailures.inc({ kind: 'transient' });
         await this.cards.postpone(order.order_sn, this.options.retrySeconds, reason);
-        await this.alerts.raise({ kind: 'platform_outage', line: `发货 ${order.order_sn}：${reason}` });
+        if (!isThrottled(err)) await this.alerts.raise({ kind: 'platform_outage', line: `发货 ${order.order_sn}：${reason}` });
         return 'retry';
       }
       deliveryFailures.inc({ kind: 'refused' });

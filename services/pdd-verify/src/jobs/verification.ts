@@ -6,7 +6,7 @@ import type { Alerts } from '../alerts/alerts.js';
 import type { PddModels } from '../db/models.js';
 import type { Requester, VerificationStore } from '../db/verification-store.js';
 import { afterFailure, backoffSeconds, verificationTransNo } from '../domain/rules.js';
-import { errorCode, errorReason, isTransient } from '../platform/errors.js';
+import { errorCode, errorReason, isThrottled, isTransient } from '../platform/errors.js';
 import type { PddClient } from '../platform/pdd-client.js';
 import { ordersVerified, verificationsFailed } from '../metrics.js';
 import { mapLimit } from './concurrency.js';
@@ -79,7 +79,7 @@ export class Verifier {
       const reason = errorReason(err);
       const code = errorCode(err);
       const transient = isTransient(err);
-      if (transient) await this.alerts.raise({ kind: 'platform_outage', line: `核销 ${orderSn}：${reason}` });
+      if (transient && !isThrottled(err)) await this.alerts.raise({ kind: 'platform_outage', line: `核销 ${orderSn}：${reason}` });
       if (afterFailure(attempts, this.options.maxAttempts, !transient) === 'retry') {
         verificationsFailed.inc({ outcome: 'retry' });
         await this.store.retryLater(order, record, attempts, backoffSeconds(this.options.backoffBaseSeconds, attempts), code, reason);

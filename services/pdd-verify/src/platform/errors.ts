@@ -36,6 +36,8 @@ export class PlatformUnavailable extends Error {
   }
 }
 
+/** The platform asks us to slow down: worth retrying, not an outage. */
+export const isThrottled = (err: unknown) => err instanceof PddApiError && (err.code === 52101 || err.code === 70031);
 export const isTransient = (err: unknown) => (err instanceof PddApiError && err.transient) || err instanceof PlatformUnavailable;
 export const errorCode = (err: unknown) => (err instanceof PddApiError ? String(err.code) : err instanceof PlatformUnavailable ? err.kind : null);
 export const errorReason = (err: unknown) => (err instanceof PddApiError || err instanceof PlatformUnavailable ? err.reason : err instanceof Error ? err.message : String(err));
