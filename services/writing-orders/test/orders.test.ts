@@ -204,6 +204,9 @@ describe('commission (六 8)', () => {
 
   test('full recalculation: fixed orders only, exact, negative kept, copied to bills, same result twice, one event per run', async () => {
     const neg = await createOrder(h, cs.token, { is_fixed: 1, order_amount: 100, refund_amount: 100, fee: '33.33' });
+    // entered first, its bill imported afterwards: the bill's amount counts
+    const late = await createOrder(h, cs.token, { order_id: 'L-1', is_fixed: 1, order_amount: 50 });
+    assert.equal((await upload('late.csv', '订单编号,买家实付金额,手续费\nL-1,80,0.48\n', fin.token)).body.data.inserted, 1);
     const manual = await createOrder(h, cs.token, { is_fixed: 1, order_amount: '0.04' });
     const unfixed = await createOrder(h, cs.token, { is_fixed: 0, order_amount: 1000 });
     refused(await h.api.post('/api/orders/recalculate-commission', {}, cs.token), 403, FINANCE_ONLY);
@@ -215,7 +218,7 @@ describe('commission (六 8)', () => {
     assert.deepEqual(second.body, first.body);
     const total = first.body.data.total;
     assert.equal(first.body.message, `全量重算完成，共处理 ${total} 个订单`);
-    assert.equal(total, 4); // A-1001, A-1003, neg, manual
+    assert.equal(total, 5); // A-1001, A-1003, neg, manual, late
     const rule = { ...DEFAULT_RULE, rate_bp: 1250 };
     const expect = (i: Parameters<typeof commissionFen>[1]) => formatFen(commissionFen(rule, i));
     const byOrder = Object.fromEntries((first.body.data.sample as Array<{ order_id: string; commission: string }>).map((s) => [s.order_id, s.commission]));
@@ -226,12 +229,13 @@ describe('commission (六 8)', () => {
     assert.equal(byOrder['A-1003'], '3.75');
     assert.equal(byOrder[neg.order_id], '-4.17'); // (100 − 100 − 33.33) × 12.5 % = −4.16625
     assert.equal(byOrder[manual.order_id], '0.01'); // 0.04 × 12.5 % = 0.005 → 0.01
+    assert.equal(byOrder[late.order_id], '9.94'); // (80 − 0.48) × 12.5 % = 9.94
     const [u] = await rows<{ customer_commission: unknown }>(h, 'SELECT customer_commission FROM customer_orders WHERE id = ?', [unfixed.id]);
     assert.equal(u.customer_commission, null);
-    const [bill] = await rows<{ customer_commission: unknown }>(h, 'SELECT customer_commission FROM orders WHERE order_id = ?', ['A-1001']);
-    assert.equal(String(bill.customer_commission), '30.88');
+    const bill = (await h.api.get('/api/orders?order_id=A-1001', fin.token)).body.data.list[0];
+    assert.equal(bill.customer_commission, '30.88');
     const events = await outboxOf(h, 'writing.commission.recalculated.v1');
     assert.equal(events.length, 2);
-    assert.deepEqual(JSON.parse(events[0].envelope).data, { rule_version: 1, rate_percent: '12.50', processed: 4, actor_user_id: fin.id });
+    assert.deepEqual(JSON.parse(events[0].envelope).data, { rule_version: 1, rate_percent: '12.50', processed: 5, actor_user_id: fin.id });
   });
 });

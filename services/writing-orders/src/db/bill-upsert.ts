@@ -1,5 +1,6 @@
 import { dialectOf } from '@backoffice/kit';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { copyBillAmounts } from './commission-sql.js';
 import { BILL_FIELDS, billKey, type Bill, type BillField } from '../domain/bill-rows.js';
 
 export interface UpsertCounts {
@@ -46,5 +47,6 @@ export async function upsertBills(sequelize: Sequelize, bills: Bill[], transacti
     replacements: values,
     transaction,
   });
+  await copyBillAmounts(sequelize, write.map((b) => b.order_id), transaction);
   return counts;
 }

@@ -25,53 +25,48 @@ export async function currentRule(sequelize: Sequelize, transaction?: Transactio
   };
 }
 
-interface Columns {
-  billAmount: string;
-  billRefund: string;
-  billFee: string;
-}
-
 /**
- * The rule as one SQL expression over `co` (customer_orders) and the bill columns: integer fen all the
- * way (DECIMAL on MariaDB; on SQLite the fen are rounded integers before the division), rounded half
- * away from zero like commissionFen() in domain/commission.ts.
+ * The rule as one SQL expression over a customer order's own columns (the bill's amounts were copied
+ * onto the row as bill_amount, bill_refund_amount, bill_fee; without a bill the agent's figures count),
+ * rounded half away from zero like commissionFen() in domain/commission.ts. MariaDB computes in exact
+ * DECIMAL; SQLite has no decimal type, so there every amount is first made whole fen.
  */
-export function commissionExpression(rule: CommissionRule, c: Columns): string {
-  const fen = (expr: string) => `ROUND((${expr}) * 100)`;
-  const terms = [fen(`COALESCE(${c.billAmount}, co.order_amount, 0)`)];
-  if (rule.deduct_refund) terms.push(`- ${fen(`COALESCE(${c.billRefund}, co.refund_amount, 0)`)}`);
-  if (rule.deduct_payment_fee) terms.push(`- ${fen(`COALESCE(${c.billFee}, 0)`)}`);
-  if (rule.deduct_writer_fees) terms.push(`- ${fen('COALESCE(co.fee, 0) + COALESCE(co.fee_2, 0)')}`);
+export function commissionExpression(rule: CommissionRule, dialect: 'mysql' | 'sqlite'): string {
+  const exact = dialect === 'mysql';
+  const amount = (expr: string) => (exact ? `(${expr})` : `ROUND((${expr}) * 100)`);
+  const terms = [amount('COALESCE(bill_amount, order_amount, 0)')];
+  if (rule.deduct_refund) terms.push(`- ${amount('COALESCE(bill_refund_amount, refund_amount, 0)')}`);
+  if (rule.deduct_payment_fee) terms.push(`- ${amount('COALESCE(bill_fee, 0)')}`);
+  if (rule.deduct_writer_fees) terms.push(`- ${amount('COALESCE(fee, 0) + COALESCE(fee_2, 0)')}`);
   const rate = Math.trunc(rule.rate_bp); // an integer we produced, never user text
-  return `(ROUND((${terms.join(' ')}) * ${rate} / 10000.0) / 100.0)`;
+  const fraction = `${Math.trunc(rate / 10000)}.${String(rate % 10000).padStart(4, '0')}`; // 1250 → 0.1250
+  return exact ? `ROUND((${terms.join(' ')}) * ${fraction}, 2)` : `(ROUND((${terms.join(' ')}) * ${rate} / 10000.0) / 100.0)`;
 }
 
 /** Which customer orders a recalculation touches: fixed, and whose commission was not paid out yet. */
-export const RECALC_SCOPE = 'co.is_fixed = 1 AND co.customer_settlement_exported = 0';
+export const RECALC_SCOPE = 'is_fixed = 1 AND customer_settlement_exported = 0';
 
 /**
- * Recomputes every in-scope commission in set-based SQL and copies it to the bill (orders). MariaDB:
- * one multi-table UPDATE; SQLite: two UPDATEs. Running it again with the same rule changes nothing.
+ * Recomputes every in-scope commission with one set-based UPDATE (the same SQL on MariaDB and
+ * SQLite) and returns how many orders it covered. Running it again with the same rule changes nothing.
  */
-export async function recalculateCommissions(sequelize: Sequelize, rule: StoredRule, transaction: Transaction): Promise<void> {
-  if (dialectOf(sequelize) === 'mysql') {
-    const expr = commissionExpression(rule, { billAmount: 'o.amount', billRefund: 'o.refund_amount', billFee: 'o.fee' });
-    await sequelize.query(
-      `UPDATE customer_orders co LEFT JOIN orders o ON o.order_id = co.order_id
-          SET co.customer_commission = ${expr}, co.commission_rule_version = ?, o.customer_commission = ${expr}
-        WHERE ${RECALC_SCOPE}`,
-      { replacements: [rule.version], transaction },
-    );
-    return;
-  }
-  const bill = (col: string) => `(SELECT b.${col} FROM orders b WHERE b.order_id = co.order_id)`;
-  const expr = commissionExpression(rule, { billAmount: bill('amount'), billRefund: bill('refund_amount'), billFee: bill('fee') });
-  await sequelize.query(`UPDATE customer_orders AS co SET customer_commission = ${expr}, commission_rule_version = ? WHERE ${RECALC_SCOPE}`, {
+export async function recalculateCommissions(sequelize: Sequelize, rule: StoredRule, transaction: Transaction): Promise<number> {
+  await sequelize.query(`UPDATE customer_orders SET customer_commission = ${commissionExpression(rule, dialectOf(sequelize))}, commission_rule_version = ? WHERE ${RECALC_SCOPE}`, {
     replacements: [rule.version],
+    type: QueryTypes.UPDATE,
     transaction,
   });
+  // affected rows would count only changed rows on MariaDB: count the scope (index-only scan)
+  const [{ n }] = await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM customer_orders WHERE ${RECALC_SCOPE}`, { type: QueryTypes.SELECT, transaction });
+  return Number(n);
+}
+
+/** Copies the bills' amounts onto the customer orders of these order numbers (after an import batch). */
+export async function copyBillAmounts(sequelize: Sequelize, orderIds: string[], transaction: Transaction): Promise<void> {
+  if (!orderIds.length) return;
+  const bill = (col: string) => `(SELECT b.${col} FROM orders b WHERE b.order_id = customer_orders.order_id)`;
   await sequelize.query(
-    `UPDATE orders SET customer_commission = co.customer_commission FROM customer_orders AS co WHERE co.order_id = orders.order_id AND ${RECALC_SCOPE}`,
-    { transaction },
+    `UPDATE customer_orders SET bill_amount = ${bill('amount')}, bill_refund_amount = ${bill('refund_amount')}, bill_fee = ${bill('fee')} WHERE order_id IN (?)`,
+    { replacements: [orderIds], transaction },
   );
 }

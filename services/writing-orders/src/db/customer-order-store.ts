@@ -141,9 +141,11 @@ export class CustomerOrderStore {
     return inTransaction(this.sequelize, async (transaction) => {
       await this.checkUnique(fields, null, transaction);
       await this.checkWriters(fields, transaction);
+      const bill = await this.models.PaidOrder.findByPk(fields.order_id, { attributes: ['amount', 'refund_amount', 'fee'], transaction });
       const order = await this.models.CustomerOrder.create(
         {
           ...fields,
+          ...(bill ? { bill_amount: bill.amount, bill_refund_amount: bill.refund_amount, bill_fee: bill.fee } : {}),
           customer_id: fields.customer_id ?? actor.userId,
           new_customer: fields.new_customer ?? 0,
           settlement_status: statusForFixed(fields.is_fixed === 1),
@@ -304,13 +306,11 @@ export class CustomerOrderStore {
   async recalculate(actor: Actor) {
     return inTransaction(this.sequelize, async (transaction) => {
       const rule = await currentRule(this.sequelize, transaction);
-      await recalculateCommissions(this.sequelize, rule, transaction);
-      const [{ n }] = await this.sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM customer_orders co WHERE ${RECALC_SCOPE}`, { type: QueryTypes.SELECT, transaction });
+      const total = await recalculateCommissions(this.sequelize, rule, transaction);
       const sample = await this.sequelize.query<{ order_id: string; commission: unknown }>(
-        `SELECT co.order_id, co.customer_commission AS commission FROM customer_orders co WHERE ${RECALC_SCOPE} ORDER BY co.id LIMIT 10`,
+        `SELECT order_id, customer_commission AS commission FROM customer_orders WHERE ${RECALC_SCOPE} ORDER BY id LIMIT 10`,
         { type: QueryTypes.SELECT, transaction },
       );
-      const total = Number(n);
       await this.outbox.add(transaction, commissionRecalculated, `rule-${rule.version}`, {
         rule_version: rule.version,
         rate_percent: rateText(rule.rate_bp),

@@ -28,7 +28,6 @@ export const orderMigrations: Migration[] = [
         writer_fee: money(),
         writer_fee_2: money(),
         fee_per_1000: money(),
-        customer_commission: money(),
         ...timestamps,
       });
       await qi.addIndex('orders', ['payment_id']);
@@ -57,6 +56,11 @@ export const orderMigrations: Migration[] = [
         refund_amount: money(),
         special_situation: { type: DataTypes.STRING(255), allowNull: true },
         fee_per_1000: money(),
+        // the imported bill's amounts, copied here when either side arrives, so that a recalculation
+        // is one single-table UPDATE (no join over a million bills)
+        bill_amount: money(),
+        bill_refund_amount: money(),
+        bill_fee: money(),
         customer_commission: money(),
         commission_rule_version: { type: DataTypes.INTEGER, allowNull: true },
         is_locked: flag,
@@ -72,7 +76,7 @@ export const orderMigrations: Migration[] = [
       await qi.addIndex('customer_orders', ['customer_id']);
       await qi.addIndex('customer_orders', ['writer_id']);
       await qi.addIndex('customer_orders', ['settlement_status']);
-      await qi.addIndex('customer_orders', ['is_fixed']);
+      await qi.addIndex('customer_orders', ['is_fixed', 'customer_settlement_exported']);
       await qi.createTable('customer_order_audit', {
         id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
         customer_order_id: { type: DataTypes.INTEGER, allowNull: false },

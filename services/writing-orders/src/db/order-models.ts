@@ -22,7 +22,6 @@ export class PaidOrder extends Model<InferAttributes<PaidOrder>, InferCreationAt
   declare writer_fee: Dec;
   declare writer_fee_2: Dec;
   declare fee_per_1000: Dec;
-  declare customer_commission: Dec;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -49,6 +48,9 @@ export class CustomerOrder extends Model<InferAttributes<CustomerOrder>, InferCr
   declare refund_amount: Dec;
   declare special_situation: string | null;
   declare fee_per_1000: Dec;
+  declare bill_amount: CreationOptional<Dec>;
+  declare bill_refund_amount: CreationOptional<Dec>;
+  declare bill_fee: CreationOptional<Dec>;
   declare customer_commission: CreationOptional<Dec>;
   declare commission_rule_version: CreationOptional<number | null>;
   declare is_locked: CreationOptional<number>;
@@ -102,7 +104,6 @@ export function initOrderModels(sequelize: Sequelize): OrderModels {
       writer_fee: decimal(),
       writer_fee_2: decimal(),
       fee_per_1000: decimal(),
-      customer_commission: decimal(),
       created_at: DataTypes.DATE,
       updated_at: DataTypes.DATE,
     },
@@ -131,6 +132,9 @@ export function initOrderModels(sequelize: Sequelize): OrderModels {
       refund_amount: decimal(),
       special_situation: str(255),
       fee_per_1000: decimal(),
+      bill_amount: decimal(),
+      bill_refund_amount: decimal(),
+      bill_fee: decimal(),
       customer_commission: decimal(),
       commission_rule_version: { type: DataTypes.INTEGER, allowNull: true },
       is_locked: { type: DataTypes.TINYINT, allowNull: false, defaultValue: 0 },

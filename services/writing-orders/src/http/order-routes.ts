@@ -51,11 +51,13 @@ export function orderRoutes(deps: OrderDeps) {
           limit: query.pageSize,
           offset: (query.page - 1) * query.pageSize,
         });
-        const [users, writers] = await Promise.all([
+        const [users, writers, entered] = await Promise.all([
           usernamesById(models, rows.map((r) => r.customer_id)),
           writersById(sequelize, rows.flatMap((r) => [r.writer_id, r.writer_id_2])),
+          rows.length ? models.CustomerOrder.findAll({ where: { order_id: rows.map((r) => r.order_id) }, attributes: ['order_id', 'customer_commission'] }) : [],
         ]);
-        return ok({ total: count, list: rows.map((r) => paidOrderView(r, { users, writers })), page: query.page, pageSize: query.pageSize }, '获取成功');
+        const commissions = new Map(entered.map((c) => [c.order_id, c.customer_commission as unknown]));
+        return ok({ total: count, list: rows.map((r) => paidOrderView(r, { users, writers, commissions })), page: query.page, pageSize: query.pageSize }, '获取成功');
       },
     })
     .route({

@@ -6,6 +6,8 @@ import { formatFen, toFen } from '../domain/money.js';
 export interface Names {
   users: Map<number, string>;
   writers: Map<string, WriterRow>;
+  /** Commission of the customer order with the same number (paid-order lists). */
+  commissions?: Map<string, unknown>;
 }
 
 const writerName = (names: Names, id: string | null) => (id ? (names.writers.get(id)?.name ?? null) : null);
@@ -35,7 +37,7 @@ export function paidOrderView(o: PaidOrder, names: Names): Record<string, unknow
     writer_fee: moneyText(o.writer_fee),
     writer_fee_2: moneyText(o.writer_fee_2),
     fee_per_1000: moneyText(o.fee_per_1000),
-    customer_commission: moneyText(o.customer_commission),
+    customer_commission: moneyText(names.commissions?.get(o.order_id) ?? null),
   };
 }
 
