@@ -143,6 +143,14 @@ describe('goods and card stock', () => {
     assert.equal((await h.api.get('/api/pdd/orders', desk.token)).status, 403);
     assert.equal((await h.api.get('/api/pdd/orders')).status, 401);
   });
+
+  test('every route is documented in the gateway\'s OpenAPI with its permission', async () => {
+    const doc = (await h.api.get('/openapi.json')).body;
+    for (const path of ['/api/pdd/verify', '/api/pdd/verify/batch', '/api/pdd/orders', '/api/pdd/verification-records', '/api/pdd/goods/{goods_id}/codes/import']) {
+      assert.ok(doc.paths[path], `${path} documented`);
+    }
+    assert.match(JSON.stringify(doc.paths['/api/pdd/verify'].post), /pdd\.verify/);
+  });
 });
 
 describe('monitor and delivery', () => {
