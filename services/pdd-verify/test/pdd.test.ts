@@ -226,6 +226,25 @@ describe('monitor and delivery', () => {
     assert.equal(new Set(sent.map((o) => o.shipment.vouchers[0].voucher_no)).size, 24);
   });
 
+  test('scheduled: two replicas ticking every 5 s take turns through the cluster-wide lock', async () => {
+    await goods(2010);
+    await stockCodes(2010, 6);
+    const sns = await paidOrders(2010, 5);
+    const a = await h.replica({ ORDER_CHECK_INTERVAL: '5' });
+    const b = await h.replica({ ORDER_CHECK_INTERVAL: '5' });
+    try {
+      await eventually(async () => (await rows("SELECT order_sn FROM pdd_orders WHERE goods_id = '2010' AND status = 'delivered'")).length === 5, 15_000, 'scheduled delivery');
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+    const ticks = await rows<{ tick: string; n: number }>("SELECT tick, COUNT(*) AS n FROM job_locks WHERE job = 'pdd.cycle' GROUP BY tick");
+    assert.ok(ticks.length >= 1 && ticks.every((t) => Number(t.n) === 1), 'one replica per tick');
+    const metrics = await (await fetch(`${h.pdd.url}/metrics`)).text();
+    assert.match(metrics, /scheduled_job_runs_total\{job="pdd.cycle",outcome="skipped_locked"\} [1-9]/, 'the other replica skipped the tick');
+    assert.ok((await Promise.all(sns.map(platformOrder))).every((o) => o.shipment.sends === 1));
+  });
+
   test('50 concurrent deliveries against a stock of 40: 40 delivered, 10 wait, no code twice; stock alerts mailed', async () => {
     await goods(2005, { low_stock_threshold: 5 });
     await stockCodes(2005, 40);
