@@ -85,19 +85,24 @@ const ROW_SELECT = `SELECT co.id, co.order_id, co.dispatch_id, co.date, co.custo
   LEFT JOIN writers w1 ON w1.writer_id = co.writer_id
   LEFT JOIN writers w2 ON w2.writer_id = co.writer_id_2`;
 
-/** Rows in id order, one page at a time (keyset), so an export never holds them all. */
+/**
+ * Rows in id order, one page at a time (keyset), so an export never holds more than two pages: the
+ * next page is already being read while the caller writes the current one.
+ */
 export async function* exportRows(sequelize: Sequelize, f: ExportFilter, pageSize = 2000): AsyncGenerator<ExportRow[]> {
   const where = exportWhere(f);
-  let after = 0;
-  for (;;) {
-    const rows = await sequelize.query<ExportRow>(`${ROW_SELECT} WHERE ${where.sql} AND co.id > ? ORDER BY co.id LIMIT ?`, {
+  const page = (after: number) =>
+    sequelize.query<ExportRow>(`${ROW_SELECT} WHERE ${where.sql} AND co.id > ? ORDER BY co.id LIMIT ?`, {
       replacements: [...where.args, after, pageSize],
       type: QueryTypes.SELECT,
     });
-    if (!rows.length) return;
+  let rows = await page(0);
+  while (rows.length) {
+    const next = rows.length === pageSize ? page(rows[rows.length - 1].id) : Promise.resolve([]);
+    // a failed prefetch is reported when awaited, not as an unhandled rejection while we write
+    next.catch(() => undefined);
     yield rows;
-    if (rows.length < pageSize) return;
-    after = rows[rows.length - 1].id;
+    rows = await next;
   }
 }
 

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 
@@ -15,7 +16,10 @@ export interface SheetColumn {
 export class XlsxResponse {
   private readonly workbook: ExcelJS.stream.xlsx.WorkbookWriter;
 
-  constructor(res: Response, fileName: string) {
+  constructor(
+    private readonly res: Response,
+    fileName: string,
+  ) {
     res.status(200);
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
@@ -29,6 +33,15 @@ export class XlsxResponse {
       add: (row: Record<string, unknown>) => ws.addRow(row).commit(),
       done: () => ws.commit(),
     };
+  }
+
+  /** Resolves once the response has room again (or at once when it has). */
+  async drained() {
+    if (!this.res.writableNeedDrain || this.res.destroyed) return;
+    const stop = new AbortController();
+    await Promise.race([once(this.res, 'drain', { signal: stop.signal }), once(this.res, 'close', { signal: stop.signal })]).catch(() => undefined);
+    stop.abort();
+    if (this.res.destroyed) throw new Error('client went away during the export');
   }
 
   async finish() {
