@@ -131,7 +131,7 @@ export class VerificationService {
         this.logger.warn({ err, code }, 'verification outcome unknown; left for the resolver');
         throw unavailable(MESSAGES.outcomeUnknown(platform), 'VERIFICATION_PENDING');
       }
-      await this.claims.release(code, requestId);
+      await this.releaseQuietly(code, requestId);
       verifications.inc({ platform, operation: 'verify', outcome: 'refused' });
       throw err;
     }
@@ -202,10 +202,15 @@ export class VerificationService {
         verifications.inc({ platform, operation: 'cancel', outcome: 'unknown' });
         throw unavailable(MESSAGES.outcomeUnknown(platform).replace('核销', '撤销'), 'CANCEL_PENDING');
       }
-      await this.claims.release(code, requestId);
+      await this.releaseQuietly(code, requestId);
       verifications.inc({ platform, operation: 'cancel', outcome: 'refused' });
       throw err;
     }
+  }
+
+  /** On the way out of a refusal: a failed release leaves the claim to the resolver, not a 500 to the desk. */
+  private async releaseQuietly(code: string, requestId: string) {
+    await this.claims.release(code, requestId).catch((err) => this.logger.warn({ err, code }, 'claim not released; the resolver will'));
   }
 
   private async resolveIfStale(code: string) {

@@ -1,3 +1,4 @@
+import { isRetryableTransactionError } from '@backoffice/kit';
 import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
 
 export interface Claim {
@@ -25,7 +26,8 @@ export class ClaimStore {
       );
       return true;
     } catch (err) {
-      if (err instanceof UniqueConstraintError) return false;
+      // under a burst on one code InnoDB may pick a waiting duplicate insert as a deadlock victim: it lost too
+      if (err instanceof UniqueConstraintError || isRetryableTransactionError(err)) return false;
       throw err;
     }
   }
