@@ -1,4 +1,4 @@
-import { dialectOf } from '@backoffice/kit';
+import { affectedRows, dialectOf } from '@backoffice/kit';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { DEFAULT_RULE, type CommissionRule } from '../domain/commission.js';
 
@@ -51,12 +51,17 @@ export const RECALC_SCOPE = 'is_fixed = 1 AND customer_settlement_exported = 0';
  * SQLite) and returns how many orders it covered. Running it again with the same rule changes nothing.
  */
 export async function recalculateCommissions(sequelize: Sequelize, rule: StoredRule, transaction: Transaction): Promise<number> {
-  await sequelize.query(`UPDATE customer_orders SET customer_commission = ${commissionExpression(rule, dialectOf(sequelize))}, commission_rule_version = ? WHERE ${RECALC_SCOPE}`, {
-    replacements: [rule.version],
-    type: QueryTypes.UPDATE,
-    transaction,
-  });
-  // affected rows would count only changed rows on MariaDB: count the scope (index-only scan)
+  const sql = `UPDATE customer_orders SET customer_commission = ${commissionExpression(rule, dialectOf(sequelize))}, commission_rule_version = ? WHERE ${RECALC_SCOPE}`;
+  if (dialectOf(sequelize) === 'sqlite') {
+    // SQLite writes (and counts) every row the WHERE matched
+    const [, changes] = await sequelize.query(sql, { replacements: [rule.version], type: QueryTypes.UPDATE, transaction });
+    return affectedRows(changes);
+  }
+  // MariaDB's affected rows are only the changed ones; its info line also gives the rows matched,
+  // which spares a second pass over a million rows to count them
+  const [result] = await sequelize.query(sql, { replacements: [rule.version], transaction });
+  const matched = /Rows matched:\s*(\d+)/.exec(String((result as { info?: string } | undefined)?.info ?? ''));
+  if (matched) return Number(matched[1]);
   const [{ n }] = await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM customer_orders WHERE ${RECALC_SCOPE}`, { type: QueryTypes.SELECT, transaction });
   return Number(n);
 }
