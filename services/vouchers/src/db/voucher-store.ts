@@ -64,10 +64,11 @@ export class VoucherStore {
     private readonly claims: ClaimStore,
   ) {}
 
-  private async member(v: PlatformVoucher, transaction: Transaction): Promise<Member> {
+  /** The member with this phone, or a new one (`created` then: no cards to look for). */
+  private async member(v: PlatformVoucher, transaction: Transaction): Promise<{ member: Member; created: boolean }> {
     const phone = this.phones.protect(v.phone ?? `voucher:${v.code}`);
     const existing = await this.models.Member.findOne({ where: { phone_hash: phone.hash }, transaction });
-    if (existing) return existing;
+    if (existing) return { member: existing, created: false };
     const savepoint = await this.sequelize.transaction({ transaction });
     try {
       const created = await this.models.Member.create(
@@ -75,24 +76,26 @@ export class VoucherStore {
         { transaction: savepoint },
       );
       await savepoint.commit();
-      return created;
+      return { member: created, created: true };
     } catch (err) {
       await savepoint.rollback();
       if (!(err instanceof UniqueConstraintError)) throw err;
-      return (await this.models.Member.findOne({ where: { phone_hash: phone.hash }, transaction }))!;
+      return { member: (await this.models.Member.findOne({ where: { phone_hash: phone.hash }, transaction }))!, created: false };
     }
   }
 
-  private async applyEffect(member: Member, product: GymProduct, voucherId: number, transaction: Transaction) {
+  private async applyEffect(member: Member, newMember: boolean, product: GymProduct, voucherId: number, transaction: Transaction) {
     const today = businessDate(new Date());
     if (product.product_type === 1) {
       const days = product.duration_days ?? 30;
-      const current = await this.models.MemberCard.findOne({
-        where: { member_id: member.id, status: 1 },
-        order: [['end_date', 'DESC']],
-        transaction,
-        lock: transaction.LOCK.UPDATE,
-      });
+      const current = newMember
+        ? null
+        : await this.models.MemberCard.findOne({
+            where: { member_id: member.id, status: 1 },
+            order: [['end_date', 'DESC']],
+            transaction,
+            lock: transaction.LOCK.UPDATE,
+          });
       const effect = membershipEffect(today, days, current);
       if (effect.kind === 'renew') {
         await current!.update({ end_date: effect.end_date }, { transaction });
@@ -129,7 +132,7 @@ export class VoucherStore {
         const log = await this.models.VerificationLog.findOne({ where: { voucher_id: voucher.id, operation_type: OPERATION.verify }, order: [['id', 'DESC']], transaction });
         return { user_id: voucher.user_id!, result_type: log?.result_type ?? 0, result_id: log?.result_id ?? 0, message: '核销成功', voucher_id: voucher.id };
       }
-      const member = await this.member(c.voucher, transaction);
+      const { member, created } = await this.member(c.voucher, transaction);
       const verifiedAt = new Date();
       const verifiedColumns = {
         status: VOUCHER_STATUS.verified,
@@ -144,7 +147,7 @@ export class VoucherStore {
       // a code never synced before is inserted already verified: one statement instead of two
       if (!voucher) voucher = await this.models.Voucher.create({ ...voucherColumns(c.platform.id, c.voucher, c.product, this.phones), ...verifiedColumns }, { transaction });
       else await voucher.update({ ...verifiedColumns, platform_certificate_id: c.voucher.certificateId ?? voucher.platform_certificate_id }, { transaction });
-      const effect = await this.applyEffect(member, c.product, voucher.id, transaction);
+      const effect = await this.applyEffect(member, created, c.product, voucher.id, transaction);
       const message = successMessage(effect.resultType, c.product.name, effect.endDate);
       await this.models.VerificationLog.create(
         { voucher_id: voucher.id, operation_type: OPERATION.verify, operator_id: c.operatorId, result_type: effect.resultType, result_id: effect.resultId, remark: message, effect_days: effect.days },
