@@ -69,7 +69,6 @@ export async function startVirtualHarness(label: string, env: Record<string, str
   };
   const admin = await login('admin', ADMIN_PASSWORD);
   const replicas: RunningService[] = [];
-  const virtualUrl = stack.services['virtual-orders'];
   return {
     stack,
     api,
@@ -96,7 +95,6 @@ export async function startVirtualHarness(label: string, env: Record<string, str
         accessLog: false,
       });
       replicas.push(service);
-      void virtualUrl;
       return { service, parts: replicaParts! };
     },
     async stop() {

@@ -34,8 +34,7 @@ export function csRoutes(deps: VirtualDeps) {
       handler: async ({ body }, _req, res) => {
         const result = await cs.create({ name: body.name, account: body.account, phone: body.phone_number ?? null, idCard: body.id_card ?? null }, body.initial_password);
         if (result.outcome === 'existing') return ok({ ...result.account, created: false }, '账号已存在，未重复创建（密码未更改）');
-        res.status(201);
-        return ok({ ...result.account, created: true, ...(result.initial_password ? { initial_password: result.initial_password } : {}) }, '创建成功');
+        res.status(201).json(ok({ ...result.account, created: true, ...(result.initial_password ? { initial_password: result.initial_password } : {}) }, '创建成功'));
       },
     })
     .route({

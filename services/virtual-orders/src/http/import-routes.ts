@@ -42,14 +42,13 @@ export function importRoutes(deps: VirtualDeps) {
                 .catch((err) => deps.logger.error({ err, import: record.id }, 'subsidy import failed'))
                 .finally(() => rm(file.path, { force: true })),
             );
-            res.status(202);
-            return ok({ duplicate: false, import: importView(record) }, '文件较大，已转为后台导入，请通过导入进度查询结果');
+            res.status(202).json(ok({ duplicate: false, import: importView(record) }, '文件较大，已转为后台导入，请通过导入进度查询结果'));
+            return;
           }
           const done = await imports.run(record.id, file.path);
           if (done.state === 'failed') throw badRequest(done.error_message ?? '导入失败', 'IMPORT_FAILED');
-          res.status(201);
           const view = importView(done, await imports.rejectedRows(done.id));
-          return ok({ duplicate: false, import: view }, `导入完成：成功 ${view.rows_accepted} 行，失败 ${view.rows_rejected} 行`);
+          res.status(201).json(ok({ duplicate: false, import: view }, `导入完成：成功 ${view.rows_accepted} 行，失败 ${view.rows_rejected} 行`));
         } finally {
           if (!handedOver) await rm(file.path, { force: true });
         }
