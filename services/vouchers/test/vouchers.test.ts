@@ -120,6 +120,14 @@ describe('verification (seed 2.2.2)', () => {
   });
 
   test('seed error cases: 券码错误, 券已核销, 券已过期, and the operator must be the signed-in user', async () => {
+    const fresh0 = await dyCert({ sku_id: '7100002' });
+    const byCode = await h.api.get(`/api/v1/vouchers/no/${fresh0.code}`, desk.token);
+    assert.equal(byCode.status, 200);
+    assert.deepEqual(
+      [byCode.body.data.voucher_no, byCode.body.data.platform_name, byCode.body.data.voucher_type, byCode.body.data.product_name, byCode.body.data.paid_price, byCode.body.data.status],
+      [fresh0.code, '抖音', 2, '私教课10节', 1999, 1],
+    );
+    assert.equal((await h.api.get('/api/v1/vouchers/no/MT-NO-SUCH-CODE', desk.token)).body.message, '券码错误');
     const missing = await verify('MT-NO-SUCH-CODE');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.message, '券码错误');

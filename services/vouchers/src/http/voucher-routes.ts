@@ -7,12 +7,12 @@ import { z } from 'zod';
 import { rate, voucherStats } from '../db/stats.js';
 import type { Voucher } from '../db/models.js';
 import { fenToYuan } from '../domain/money.js';
-import { addDays, businessDate, VOUCHER_STATUS_NAMES, VOUCHER_TYPE_NAMES } from '../domain/rules.js';
+import { addDays, businessDate, MESSAGES, VOUCHER_STATUS_NAMES, VOUCHER_TYPE_NAMES, type PlatformCode } from '../domain/rules.js';
 import { serverTiming } from '../timing.js';
 import { remember, replayed } from './replay.js';
 import type { VouchersDeps } from './context.js';
 import { operatorBody, operatorOf, voucherCode } from './operator.js';
-import { voucherView } from './views.js';
+import { platformVoucherView, voucherView } from './views.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 const platformCode = z.enum(['meituan', 'douyin'], { error: '平台只能是 meituan 或 douyin' });
@@ -224,13 +224,16 @@ export function voucherRoutes(deps: VouchersDeps) {
     .route({
       method: 'get',
       path: '/api/v1/vouchers/no/:code',
-      summary: '根据券号查询（本地记录）',
+      summary: '根据券号查询（本地记录；尚未同步的券向平台查询）',
       access: { permission: permissions.vouchersRead },
       params: z.object({ code: voucherCode }),
       handler: async ({ params }) => {
         const v = await models.Voucher.findOne({ where: { voucher_no: params.code } });
-        if (!v) throw notFound('券码错误', 'VOUCHER_NOT_FOUND');
-        return ok(voucherView(v, await models.Platform.findByPk(v.platform_id)));
+        if (v) return ok(voucherView(v, await models.Platform.findByPk(v.platform_id)));
+        // not synced yet: ask the platform the code's prefix names (券码错误 when none does)
+        if (!/^(MT|DY)/i.test(params.code)) throw notFound(MESSAGES.notFound, 'VOUCHER_NOT_FOUND');
+        const preview = await verification.preview(params.code);
+        return ok({ id: null, ...platformVoucherView(preview.platform.platform_code as PlatformCode, preview.voucher, preview.product) });
       },
     })
     .route({
