@@ -308,6 +308,28 @@ describe('monitor and delivery', () => {
   });
 });
 
+describe('refused delivery', () => {
+  test('an order refunded before delivery is refused by the platform: delivery_failed, the code back in stock, one mail', async () => {
+    await goods(2011);
+    await stockCodes(2011, 1);
+    const [sn] = await paidOrders(2011, 1);
+    await h.platform('PATCH', `/orders/${sn}`, { refund_status: 4, order_status: 1 });
+    // the pull lists only orders without after-sale; this one was stored before the refund
+    await db.query(
+      "INSERT INTO pdd_orders (order_sn, goods_id, goods_name, goods_count, pay_amount, platform_status, platform_updated_at, status, delivery_attempts, verify_attempts, created_at, updated_at) VALUES (?, '2011', '测试商品2011', 1, 9.90, 1, 0, 'pending', 0, 0, ?, ?)",
+      { replacements: [sn, new Date(), new Date()] },
+    );
+    await sync();
+    const order = await orderRow(sn);
+    assert.equal(order.status, 'delivery_failed');
+    assert.equal(order.last_error, '订单售后中或已退款，不能发货');
+    const [code] = await rows<{ status: string; order_sn: string | null }>("SELECT status, order_sn FROM card_codes WHERE goods_id = '2011'");
+    assert.deepEqual([code.status, code.order_sn], ['available', null]);
+    await eventually(() => mailsAbout('订单发货失败').length === 1, 5000, 'delivery failure mail');
+    assert.match(mailsAbout('订单发货失败')[0].text, new RegExp(`订单 ${sn}.*发货被平台拒绝：订单售后中或已退款，不能发货`));
+  });
+});
+
 describe('verification', () => {
   let sns: string[];
   const codeOf = async (sn: string) => (await platformOrder(sn)).shipment.vouchers[0].voucher_no as string;
