@@ -103,6 +103,21 @@ test('`once` runs one full cycle on SQLite and exits: orders pulled, delivered, 
 
 });
 
+test('a withdrawn authorisation: the refresh is refused too, the pull stops and one mail asks to authorise again', async () => {
+  await platform('POST', '/tokens/revoke', {});
+  const config = loadConfig(pddVerifyConfigSchema, env);
+  const engine = createPddEngine({ config, sequelize, outbox: new Outbox(sequelize, 'pdd-verify'), logger: createLogger('t', 'silent') });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const report = await engine.runCycle();
+      assert.equal((report.monitor as { error: string }).error, 'refresh_token 无效或已过期，请重新授权');
+    }
+  } finally {
+    await engine.close();
+  }
+  assert.deepEqual(mail.mails.filter((m) => m.subject.includes('授权')).map((m) => m.subject), ['[拼多多告警] 拼多多授权失效，请重新授权']);
+});
+
 test('a bad setting stops the service with a line naming it', () => {
   assert.throws(() => loadConfig(pddVerifyConfigSchema, { ...env, ORDER_CHECK_INTERVAL: '1' }), /ORDER_CHECK_INTERVAL is invalid \("1"\)/);
   assert.throws(() => loadConfig(pddVerifyConfigSchema, { ...env, NOTIFICATION_ENABLED: 'maybe' }), /NOTIFICATION_ENABLED is invalid \("maybe"\): must be True or False/);

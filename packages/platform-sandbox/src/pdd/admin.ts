@@ -32,6 +32,13 @@ export function adminRouter(state: PddState): Router {
     }
     res.json({ expired });
   });
+  /** The shop withdrew the authorisation: every token and refresh token stops working. */
+  r.post('/tokens/revoke', (_req, res) => {
+    const revoked = state.tokens.size;
+    state.tokens.clear();
+    state.refreshTokens.clear();
+    res.json({ revoked });
+  });
   r.post('/orders', (req, res) => {
     const list = Array.isArray(req.body?.orders) ? req.body.orders : [req.body];
     if (list.some((o: { goods_id?: unknown }) => !o || !Number.isInteger(Number(o.goods_id)))) return void res.status(400).json({ message: 'each order needs an integer goods_id' });
