@@ -13,12 +13,15 @@ export class Sql {
     return this.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction });
   }
 
+  /** Runs a write; UPDATE and DELETE answer the rows they touched (both dialects report it for BULK* types). */
   async run(sql: string, replacements: unknown[] = [], transaction?: Transaction): Promise<number> {
-    const [result, meta] = await this.sequelize.query(sql, { replacements, transaction });
-    // mysql2 answers a ResultSetHeader as the first element; sqlite3 the statement's `changes` as meta
-    const m = (this.mysql ? result : meta) as { affectedRows?: number; changes?: number } | number | undefined;
-    if (typeof m === 'number') return m;
-    return Number(m?.affectedRows ?? m?.changes ?? 0);
+    const verb = sql.trimStart().slice(0, 6).toUpperCase();
+    if (verb === 'UPDATE' || verb === 'DELETE') {
+      const type = verb === 'UPDATE' ? QueryTypes.BULKUPDATE : QueryTypes.BULKDELETE;
+      return Number(await this.sequelize.query(sql, { replacements, transaction, type }));
+    }
+    await this.sequelize.query(sql, { replacements, transaction });
+    return 0;
   }
 
   /** A literal for hand-built multi-row INSERTs (dates in each dialect's stored format). */

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { identityService } from '@backoffice/identity';
+import { MemoryBus } from '@backoffice/kit';
+import { apiClient, eventually, type ApiClient } from '@backoffice/kit/testing';
+import { startStack, type RunningStack } from '@backoffice/standalone';
+import ExcelJS from 'exceljs';
+import { QueryTypes } from 'sequelize';
+import { createVirtualOrdersService } from '../src/index.js';
+import { ADMIN_PASSWORD, fileForm, TestClock, xlsx } from './stack.js';
+
+/** The single-process mode (`npm start`): SQLite files and the in-memory bus, same code paths. */
+const BASE = '/api/virtual-orders';
+let dir: string;
+let stack: RunningStack;
+let api: ApiClient;
+let admin: string;
+const bus = new MemoryBus();
+const clock = new TestClock();
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'virtual-sqlite-'));
+  stack = await startStack({
+    services: [identityService, createVirtualOrdersService({ clock: clock.read })],
+    databaseUrl: (name) => `sqlite:${join(dir, `${name}.sqlite`)}`,
+    bus,
+    ports: 'ephemeral',
+    gateway: true,
+    accessLog: false,
+    env: { ADMIN_PASSWORD, DATA_ENCRYPTION_KEY: 'virtual-sqlite-key-0123456789', UPLOAD_ROOT: dir, LOG_LEVEL: 'silent' },
+  });
+  api = apiClient(stack.gateway!.url);
+  admin = (await api.post('/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD })).body.data.token;
+});
+after(async () => {
+  await stack?.stop();
+  await bus.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('on SQLite: import, accept and complete, expiry with re-allocation, CS account, export', async () => {
+  const db = stack.services['virtual-orders'].sequelize;
+  const q = <T = Record<string, any>>(sql: string) => db.query<T>(sql, { type: QueryTypes.SELECT });
+  const file = await xlsx(['学生姓名', '补贴金额', '班级'], [['甲', 88.88, '一班'], ['乙', 5, ''], ['', 3]]);
+  const imported = await api.call('POST', `${BASE}/import/student-subsidy`, { token: admin, body: fileForm(file) });
+  assert.equal(imported.status, 201, JSON.stringify(imported.body));
+  assert.deepEqual([imported.body.data.import.rows_accepted, imported.body.data.import.rejected_rows], [2, [{ row: 4, reason: '学生姓名不能为空' }]]);
+  const again = await api.call('POST', `${BASE}/import/student-subsidy`, { token: admin, body: fileForm(file) });
+  assert.equal(again.body.data.duplicate, true);
+
+  const tasks = (await api.get(`${BASE}/tasks?size=100`, admin)).body.data.list as Array<{ order_number: string; amount: string; student_name: string }>;
+  const cents = (list: typeof tasks, name: string) => list.filter((t) => t.student_name === name).reduce((s, t) => s + Math.round(Number(t.amount) * 100), 0);
+  assert.equal(cents(tasks, '甲'), 8888);
+  const yi = tasks.find((t) => t.student_name === '乙')!;
+  assert.equal((await api.post(`${BASE}/tasks/${yi.order_number}/accept`, {}, admin)).status, 200);
+  assert.equal((await api.post(`${BASE}/tasks/${yi.order_number}/complete`, {}, admin)).status, 200);
+  const pools = (await api.get(`${BASE}/student-pools?status=completed`, admin)).body.data;
+  assert.deepEqual([pools.total, pools.list[0].student_name, pools.list[0].completed_amount], [1, '乙', '5.00']);
+
+  clock.advanceHours(25);
+  const expired = (await api.post(`${BASE}/reallocate/${pools.list[0].student_id}`, {}, admin)).body.data;
+  assert.equal(expired.tasks_generated, 0);
+  const [{ id: jiaId }] = await q<{ id: number }>(`SELECT id FROM virtual_students WHERE name = '甲'`);
+  const reallocated = await api.post(`${BASE}/reallocate/${jiaId}`, {}, admin);
+  assert.equal(reallocated.body.data.returned_amount, '88.88');
+  await eventually(async () => (await q<{ n: number }>(`SELECT COUNT(*) AS n FROM inbox`))[0].n > 0, 5000, 'the expired event handled');
+  const after = (await api.get(`${BASE}/tasks?size=100`, admin)).body.data.list as typeof tasks;
+  assert.equal(cents(after, '甲'), 8888);
+  const stats = (await api.get(`${BASE}/stats`, admin)).body.data;
+  assert.deepEqual([stats.total_students, stats.total_subsidy_amount, stats.completed_tasks], [2, '93.88', 1]);
+
+  const cs = await api.post(`${BASE}/customer-service`, { name: '客服', account: 'vcs_sqlite', id_card: '110101199003071234' }, admin);
+  assert.equal(cs.status, 201, JSON.stringify(cs.body));
+  assert.equal(cs.body.data.id_card, '110***********1234');
+
+  const res = await fetch(`${stack.gateway!.url}${BASE}/student-income/export`, { headers: { authorization: `Bearer ${admin}` } });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+  assert.equal(wb.getWorksheet('学生收入统计')!.actualRowCount, 3);
+  const report = await api.post(`${BASE}/reports/snapshot`, {}, admin);
+  assert.equal(report.status, 200, JSON.stringify(report.body));
+});
