@@ -1,5 +1,5 @@
 import { identityService } from '@backoffice/identity';
-import { NatsBus } from '@backoffice/kit';
+import { NatsBus, startService, type RunningService } from '@backoffice/kit';
 import { apiClient, createTestDatabase, testNatsUrl, type ApiClient, type TestDatabase } from '@backoffice/kit/testing';
 import { startDouyinSandbox, startMeituanSandbox, type RunningSandbox } from '@backoffice/platform-sandbox';
 import { startStack, type RunningStack } from '@backoffice/standalone';
@@ -17,6 +17,8 @@ export interface VouchersHarness {
   sandbox(which: 'meituan' | 'douyin', method: string, path: string, body?: unknown): Promise<any>;
   user(username: string, roleCode: string): Promise<{ id: number; token: string }>;
   query<T = any>(sql: string, replacements?: unknown[]): Promise<T[]>;
+  /** A second vouchers instance on the same database and bus (a replica). */
+  replica(): Promise<RunningService>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,15 @@ export async function startVouchersHarness(label: string, env: Record<string, st
   const meituan = await startMeituanSandbox({ port: 0, seed: true });
   const douyin = await startDouyinSandbox({ port: 0, seed: true });
   const busUrl = testNatsUrl(label);
+  const sharedEnv = {
+    DATA_ENCRYPTION_KEY: 'vouchers-test-encryption-key-0123456789',
+    MEITUAN_API_URL: meituan.url,
+    DOUYIN_API_URL: douyin.url,
+    PLATFORM_TIMEOUT_MS: '700',
+    PLATFORM_BREAKER_RESET_MS: '800',
+    PENDING_CLAIM_STALE_MS: '4000',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  };
   const stack = await startStack({
     services: [identityService, vouchersService],
     databaseUrl: (name) => dbs[name].url,
@@ -38,13 +49,7 @@ export async function startVouchersHarness(label: string, env: Record<string, st
     accessLog: false,
     env: {
       ADMIN_PASSWORD,
-      DATA_ENCRYPTION_KEY: 'vouchers-test-encryption-key-0123456789',
-      MEITUAN_API_URL: meituan.url,
-      DOUYIN_API_URL: douyin.url,
-      PLATFORM_TIMEOUT_MS: '700',
-      PLATFORM_BREAKER_RESET_MS: '800',
-      PENDING_CLAIM_STALE_MS: '4000',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...sharedEnv,
       RATE_LIMIT_PER_MINUTE: '100000',
       ...env,
     },
@@ -70,6 +75,15 @@ export async function startVouchersHarness(label: string, env: Record<string, st
       if (created.status !== 201) throw new Error(`could not create ${username}: ${JSON.stringify(created.body)}`);
       const token = (await api.post('/api/auth/login', { username, password: 'secret123' })).body.data.token as string;
       return { id: created.body.data.id, token };
+    },
+    async replica() {
+      const first = stack.services.vouchers;
+      return startService(vouchersService, {
+        env: { ...sharedEnv, ...env, DATABASE_URL: dbs.vouchers.url, BUS_URL: busUrl, PORT: '0', JWKS_URL: `${stack.services.identity.url}/.well-known/jwks.json` },
+        migrate: false,
+        logger: first.logger,
+        accessLog: false,
+      });
     },
     async query(sql, replacements = []) {
       const [rows] = await sequelize.query(sql, { replacements });

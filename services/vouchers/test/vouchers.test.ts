@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { eventually, sleep } from '@backoffice/kit/testing';
+import { apiClient, eventually, sleep } from '@backoffice/kit/testing';
 import { startVouchersHarness, type VouchersHarness } from './stack.js';
 
 let h: VouchersHarness;
@@ -306,6 +306,7 @@ describe('platform outages', () => {
     } finally {
       await h.sandbox('meituan', 'POST', '/clock', { offset_seconds: 0 });
       await h.sandbox('meituan', 'POST', '/session-ttl', { ttl_seconds: 2592000 });
+      await h.api.post('/api/v1/meituan/auth', { auth_code: 'long-lived-again' }, manager.token);
     }
   });
 });
@@ -362,5 +363,23 @@ describe('sync, reconciliation, statistics', () => {
       const bytes = Buffer.from(await res.arrayBuffer());
       assert.equal(bytes.subarray(0, 2).toString(), 'PK');
     }
+  });
+});
+
+describe('tokens across replicas', () => {
+  test('a second replica uses the stored session and client token instead of fetching new ones', async () => {
+    const calls = async () => [(await h.sandbox('meituan', 'GET', '/stats')).token_calls, (await h.sandbox('douyin', 'GET', '/stats')).token_calls];
+    const before = await calls();
+    const replica = await h.replica();
+    try {
+      const direct = apiClient(replica.url);
+      const mt = await mtReceipt();
+      const dy = await dyCert();
+      assert.equal((await direct.post('/api/v1/vouchers/verify', { voucher_code: mt.receipt_code }, desk.token)).status, 200);
+      assert.equal((await direct.post('/api/v1/vouchers/verify', { voucher_code: dy.code }, desk.token)).status, 200);
+    } finally {
+      await replica.stop();
+    }
+    assert.deepEqual(await calls(), before);
   });
 });

@@ -1,7 +1,7 @@
 import { ResilientHttpClient } from '@backoffice/kit';
 import { businessDate } from '../domain/rules.js';
 import { platformCall, platformError } from './call.js';
-import type { TokenStore } from './token-store.js';
+import { refreshDue, type TokenStore } from './token-store.js';
 import type { PlatformClient, PlatformVoucher, QueryResult, RedeemResult, RedemptionState, Refusal, ReverseResult, ReverseTarget } from './types.js';
 
 export interface DouyinSettings {
@@ -82,7 +82,7 @@ export class DouyinClient implements PlatformClient {
 
   private async token(stale?: string): Promise<string> {
     const stored = await this.tokens.get(this.platformId, !!stale);
-    if (stored && stored.token !== stale && stored.expiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS) return stored.token;
+    if (stored && stored.token !== stale && !refreshDue(stored, REFRESH_MARGIN_MS)) return stored.token;
     return this.fetchToken();
   }
 

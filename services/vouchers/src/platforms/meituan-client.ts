@@ -4,7 +4,7 @@ import { toFen } from '../domain/money.js';
 import { addDays, businessDate } from '../domain/rules.js';
 import { platformCall, platformError } from './call.js';
 import { meituanSign, meituanTimestamp } from './meituan-sign.js';
-import type { TokenStore } from './token-store.js';
+import { refreshDue, type TokenStore } from './token-store.js';
 import type { PlatformClient, PlatformVoucher, QueryResult, RedeemResult, RedemptionState, Refusal, ReverseResult, ReverseTarget } from './types.js';
 
 export interface MeituanSettings {
@@ -67,7 +67,7 @@ export class MeituanClient implements PlatformClient {
     const body = new URLSearchParams({ app_key: this.s.appKey, app_secret: this.s.appSecret, ...grant });
     const env = await platformCall<Envelope>(this.http, 'meituan', 'oauth/token', { method: 'post', url: '/router/oauth/token', data: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, false);
     if (env.code !== 200 || !env.data?.access_token) throw platformError('meituan', `授权失败：${env.msg}`);
-    const token = { token: String(env.data.access_token), expiresAt: new Date(Date.now() + Number(env.data.expires_in) * 1000), refresh: env.data.refresh_token ?? null };
+    const token = { token: String(env.data.access_token), expiresAt: new Date(Date.now() + Number(env.data.expires_in) * 1000), refresh: env.data.refresh_token ?? null, issuedAt: new Date() };
     await this.tokens.save(this.platformId, token);
     return token;
   }
@@ -77,7 +77,7 @@ export class MeituanClient implements PlatformClient {
     const stored = await this.tokens.get(this.platformId, !!stale);
     const forceRefresh = !!stale && stored?.token === stale;
     if (!stored) throw unprocessable('美团尚未授权，请先完成授权（POST /api/v1/meituan/auth）', 'PLATFORM_NOT_AUTHORIZED');
-    if (!forceRefresh && stored.expiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS) return stored.token;
+    if (!forceRefresh && !refreshDue(stored, REFRESH_MARGIN_MS)) return stored.token;
     if (!stored.refresh) throw unprocessable('美团授权已过期，请重新授权（POST /api/v1/meituan/auth）', 'PLATFORM_NOT_AUTHORIZED');
     this.refreshing ??= this.exchange({ grant_type: 'refresh_token', refresh_token: stored.refresh })
       .then((t) => t.token)

@@ -5,6 +5,16 @@ export interface StoredToken {
   token: string;
   expiresAt: Date;
   refresh: string | null;
+  issuedAt?: Date;
+}
+
+/**
+ * Refresh this long before expiry: `margin`, but never more than a tenth of the token's life, so a
+ * short-lived token is not refreshed on every call.
+ */
+export function refreshDue(t: StoredToken, marginMs: number, now = Date.now()): boolean {
+  const life = t.issuedAt ? t.expiresAt.getTime() - t.issuedAt.getTime() : Number.POSITIVE_INFINITY;
+  return t.expiresAt.getTime() - now <= Math.min(marginMs, life / 10);
 }
 
 /**
@@ -24,8 +34,8 @@ export class TokenStore {
   async get(platformId: number, fresh = false): Promise<StoredToken | null> {
     const cached = this.cache.get(platformId);
     if (cached && !fresh) return cached;
-    const [row] = await this.sequelize.query<{ access_token: string; expires_at: Date | string; refresh_token: string | null }>(
-      'SELECT access_token, expires_at, refresh_token FROM platform_tokens WHERE platform_id = ?',
+    const [row] = await this.sequelize.query<{ access_token: string; expires_at: Date | string; refresh_token: string | null; updated_at: Date | string }>(
+      'SELECT access_token, expires_at, refresh_token, updated_at FROM platform_tokens WHERE platform_id = ?',
       { replacements: [platformId], type: QueryTypes.SELECT },
     );
     if (!row) {
@@ -36,14 +46,16 @@ export class TokenStore {
       token: this.box.decrypt(row.access_token),
       expiresAt: new Date(row.expires_at),
       refresh: row.refresh_token ? this.box.decrypt(row.refresh_token) : null,
+      issuedAt: new Date(row.updated_at),
     };
     this.cache.set(platformId, token);
     return token;
   }
 
   async save(platformId: number, token: StoredToken): Promise<void> {
-    this.cache.set(platformId, token);
-    const values = [this.box.encrypt(token.token), token.expiresAt, token.refresh ? this.box.encrypt(token.refresh) : null, new Date()];
+    const issuedAt = token.issuedAt ?? new Date();
+    this.cache.set(platformId, { ...token, issuedAt });
+    const values = [this.box.encrypt(token.token), token.expiresAt, token.refresh ? this.box.encrypt(token.refresh) : null, issuedAt];
     await this.sequelize.transaction(async (transaction) => {
       await this.sequelize.query('DELETE FROM platform_tokens WHERE platform_id = ?', { replacements: [platformId], transaction });
       await this.sequelize.query('INSERT INTO platform_tokens (platform_id, access_token, expires_at, refresh_token, updated_at) VALUES (?, ?, ?, ?, ?)', {
