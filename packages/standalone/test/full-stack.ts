@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinRoles } from '@backoffice/contracts';
 import { identityService } from '@backoffice/identity';
-import { migrateUp, NatsBus, openDatabase } from '@backoffice/kit';
+import { MemoryBus, migrateUp, NatsBus, openDatabase } from '@backoffice/kit';
 import { apiClient, createTestDatabase, testNatsUrl, type ApiClient, type TestDatabase } from '@backoffice/kit/testing';
 import { pddVerifyService } from '@backoffice/pdd-verify';
 import { startSandboxes } from '@backoffice/platform-sandbox';
@@ -74,10 +74,18 @@ export function concretePath(op: Operation, fill: (name: string) => string): str
   return op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => fill(name)).replace(/\*([A-Za-z_]+)/g, (_m, name: string) => fill(name));
 }
 
+/**
+ * MariaDB and NATS by default; `SECURITY_SUITE_DB=sqlite` runs the same suites on the `npm start`
+ * shape (SQLite files, in-memory bus), where some queries behave differently.
+ */
 export async function startFullStack(label: string, extraEnv: Record<string, string> = {}): Promise<FullStack> {
   const dir = mkdtempSync(join(tmpdir(), `${label}-`));
   const databases = new Map<string, TestDatabase>();
-  for (const [i, db] of (await Promise.all(services.map((mod) => createTestDatabase(`${label}_${mod.name}`)))).entries()) databases.set(services[i].name, db);
+  const sqlite = process.env.SECURITY_SUITE_DB === 'sqlite';
+  const created = sqlite
+    ? services.map((mod) => ({ url: `sqlite:${join(dir, `${mod.name}.sqlite`)}`, name: mod.name, drop: async () => undefined }))
+    : await Promise.all(services.map((mod) => createTestDatabase(`${label}_${mod.name}`)));
+  for (const [i, db] of created.entries()) databases.set(services[i].name, db);
   // migrations of all services at once (the stack starts services one after another)
   await Promise.all(
     services.map(async (mod) => {
@@ -90,14 +98,18 @@ export async function startFullStack(label: string, extraEnv: Record<string, str
     }),
   );
   const busUrl = testNatsUrl(label);
+  const memoryBus = sqlite ? new MemoryBus() : undefined;
   const sandboxes = await startSandboxes({ ports: 'ephemeral' });
   let stack: RunningStack | undefined;
   const stop = async () => {
     await stack?.stop();
     await sandboxes.stop();
-    const bus = await NatsBus.connect(busUrl);
-    await bus.destroyStream();
-    await bus.close();
+    if (memoryBus) await memoryBus.close();
+    else {
+      const bus = await NatsBus.connect(busUrl);
+      await bus.destroyStream();
+      await bus.close();
+    }
     await Promise.all([...databases.values()].map((db) => db.drop()));
     rmSync(dir, { recursive: true, force: true });
   };
@@ -106,7 +118,7 @@ export async function startFullStack(label: string, extraEnv: Record<string, str
     stack = await startStack({
       services,
       databaseUrl: (service) => databases.get(service)!.url,
-      busUrl,
+      ...(memoryBus ? { bus: memoryBus } : { busUrl }),
       ports: 'ephemeral',
       gateway: true,
       accessLog: false,
@@ -141,8 +153,8 @@ export async function startFullStack(label: string, extraEnv: Record<string, str
     const roles = (await api.get('/api/roles', admin)).body.data as Array<{ id: number; code: string | null; permissions: string[] }>;
     const tokens = new Map<string, string>();
     const permissionsOf = new Map<string, string[]>();
-    await Promise.all(
-      builtinRoles.map(async (builtin) => {
+    // one at a time on SQLite, whose single writer the services do not queue for (see security-findings.md)
+    await inBatches([...builtinRoles], sqlite ? 1 : builtinRoles.length, async (builtin) => {
         const role = roles.find((r) => r.code === builtin.code);
         if (!role) throw new Error(`built-in role ${builtin.code} was not seeded`);
         const username = `sec_${builtin.code}`.slice(0, 50);
@@ -150,8 +162,7 @@ export async function startFullStack(label: string, extraEnv: Record<string, str
         if (created.status !== 201) throw new Error(`could not create ${username}: ${JSON.stringify(created.body)}`);
         tokens.set(builtin.code, await login(username, 'secret123'));
         permissionsOf.set(builtin.code, role.permissions);
-      }),
-    );
+    });
     // the gateway asks every service for its document (2 s each); on a busy machine ask again
     let doc = (await api.get('/openapi.json')).body;
     for (let attempt = 1; attempt < 5 && !/All services reachable/.test(doc.info?.description ?? ''); attempt++) {
