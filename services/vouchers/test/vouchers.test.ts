@@ -323,6 +323,9 @@ describe('sync, reconciliation, statistics', () => {
     assert.equal(Number(count2), Number(count1));
     const dupes = await h.query('SELECT voucher_no FROM vouchers GROUP BY voucher_no HAVING COUNT(*) > 1');
     assert.equal(dupes.length, 0);
+    // the purchase time from the platform (seeded an hour before the sandbox started), not the sync time
+    const [bought] = await h.query<{ created_at: Date }>("SELECT created_at FROM vouchers WHERE voucher_no = 'MT10000002'");
+    assert.ok(Date.now() - new Date(bought.created_at).getTime() > 30 * 60_000);
 
     // redeemed on Meituan behind our back
     await h.sandbox('meituan', 'PATCH', '/receipts/MT10000001', { status: 'used', consumed_at: Date.now() });

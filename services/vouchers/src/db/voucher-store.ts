@@ -48,6 +48,8 @@ export function voucherColumns(platformId: number, v: PlatformVoucher, product: 
     expire_date: v.expireDate,
     platform_deal_id: v.dealId,
     platform_certificate_id: v.certificateId ?? null,
+    // when it was bought (statistics by date range count purchases), not when we first saw it
+    ...(v.createdAt && !Number.isNaN(v.createdAt.getTime()) ? { created_at: v.createdAt } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { ok, permissions } from '@backoffice/contracts';
+import { badRequest, ok, permissions } from '@backoffice/contracts';
 import { z } from 'zod';
 import { businessDate, PLATFORM_NAMES, type PlatformCode } from '../domain/rules.js';
 import { serverTiming } from '../timing.js';
@@ -78,6 +78,9 @@ export function channelRoutes(deps: VouchersDeps, platform: PlatformCode) {
       handler: async ({ query }) => {
         const { client, settings } = await registry.client(platform);
         const today = businessDate(new Date());
+        const span = (Date.parse(query.end_date ?? today) - Date.parse(query.start_date ?? today)) / 86_400_000;
+        if (span < 0) throw badRequest('开始日期不能晚于结束日期', 'BAD_RANGE');
+        if (span > 31) throw badRequest('一次最多查询31天的订单', 'RANGE_TOO_LONG');
         const from = new Date(`${query.start_date ?? today}T00:00:00+08:00`);
         const to = new Date(`${query.end_date ?? today}T23:59:59+08:00`);
         const products = new Map((await models.GymProduct.findAll()).map((p) => [p.id, p]));
