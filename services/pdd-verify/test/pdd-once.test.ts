@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createLogger, loadConfig, migrateUp, openDatabase, Outbox } from '@backoffice/kit';
+import { eventually } from '@backoffice/kit/testing';
 import { startPddSandbox } from '@backoffice/platform-sandbox/pdd';
 import type { RunningSandbox } from '@backoffice/platform-sandbox';
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -24,9 +25,9 @@ let sequelize: Sequelize;
 const platform = async (method: string, path: string, body?: unknown) =>
   (await fetch(`${sandbox.url}/__admin${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json();
 
-const runOnce = (extra: Record<string, string> = {}) =>
+const runOnce = (extra: Record<string, string> = {}, command = 'once', stopWhen?: () => Promise<boolean>) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', resolve('services/pdd-verify/src/main.ts'), 'once'], {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', resolve('services/pdd-verify/src/main.ts'), command], {
       env: { ...process.env, ...env, ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -35,6 +36,7 @@ const runOnce = (extra: Record<string, string> = {}) =>
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('close', (code) => done({ code, stdout, stderr }));
+    if (stopWhen) void eventually(stopWhen, 30_000, `${command} worker`).finally(() => child.kill('SIGTERM'));
   });
 
 before(async () => {
@@ -101,6 +103,23 @@ test('`once` runs one full cycle on SQLite and exits: orders pulled, delivered, 
   assert.equal(JSON.parse(again.stdout.trim().split('\n').pop()!).monitor.new, 0, 'nothing stored twice');
   assert.equal(mail.mails.length, 2, 'the same shortage is not mailed again within the window');
 
+});
+
+test('`monitor` runs as a worker on its schedule (every ORDER_CHECK_INTERVAL s) and stops cleanly on SIGTERM', async () => {
+  const config = loadConfig(pddVerifyConfigSchema, env);
+  const engine = createPddEngine({ config, sequelize, outbox: new Outbox(sequelize, 'pdd-verify'), logger: createLogger('t', 'silent') });
+  async function* codes() {
+    for (let i = 0; i < 2; i++) yield { row: i + 1, value: `MONITOR-CODE-${i}` };
+  }
+  await importCodes(engine.models, engine.codes, ENCRYPTION_KEY, '3001', codes());
+  await engine.close();
+  await platform('POST', '/orders', { goods_id: 3001, goods_name: '月卡', updated_offset_seconds: -200 });
+  const count = async (status: string) =>
+    Number((await sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM pdd_orders WHERE status = ?', { replacements: [status], type: QueryTypes.SELECT }))[0].n);
+  // the waiting order and the new one are delivered by the worker's first tick; `monitor` does not verify
+  const run = await runOnce({ ORDER_CHECK_INTERVAL: '5' }, 'monitor', async () => (await count('delivered')) === 2);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(await count('waiting_stock'), 0);
 });
 
 test('a withdrawn authorisation: the refresh is refused too, the pull stops and one mail asks to authorise again', async () => {
