@@ -95,6 +95,7 @@ try {
     IDENTITY_URL: `http://127.0.0.1:${ports.identity}`,
   });
   await waitReady(`http://127.0.0.1:${ports.writing}/readyz`);
+  const rssAtStart = peakRssMb(writing.pid);
   const login = await fetch(`http://127.0.0.1:${ports.identity}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) }).then((r) => r.json());
   const token = login.data.token;
   const exportUrl = `http://127.0.0.1:${ports.writing}/api/customer-orders/export-commission-data?start=2025-07-01&end=2025-07-31&format=xlsx`;
@@ -119,11 +120,12 @@ try {
       alone.push(a);
       api.push(b);
     }
+    if (process.env.BENCH_VERBOSE) console.log(`  peak RSS so far ${peakRssMb(writing.pid).toFixed(0)} MB`);
     console.log(`round ${round}${round ? '' : ' (warm-up)'}: exceljs alone ${(a / 1000).toFixed(2)} s (${(fileBytes / 1e6).toFixed(1)} MB) · export over HTTP ${(b / 1000).toFixed(2)} s (${(httpBytes / 1e6).toFixed(1)} MB)`);
   }
   const ratio = median(api) / median(alone);
   console.log(`median: exceljs alone ${(median(alone) / 1000).toFixed(2)} s · export ${(median(api) / 1000).toFixed(2)} s · ratio ${ratio.toFixed(2)}× (target ≤ 1.3×)`);
-  console.log(`writing-orders peak RSS (VmHWM): ${peakRssMb(writing.pid).toFixed(0)} MB (target < 250 MB)`);
+  console.log(`writing-orders peak RSS (VmHWM): ${peakRssMb(writing.pid).toFixed(0)} MB (target < 250 MB); ${rssAtStart.toFixed(0)} MB once started, before any export`);
 } finally {
   children.forEach((c) => c.kill('SIGTERM'));
   await sleep(500);

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 
@@ -15,6 +16,7 @@ export interface SheetColumn {
  */
 export class XlsxResponse {
   private readonly workbook: ExcelJS.stream.xlsx.WorkbookWriter;
+  private current: ExcelJS.Worksheet | null = null;
 
   constructor(
     private readonly res: Response,
@@ -28,6 +30,7 @@ export class XlsxResponse {
 
   sheet(name: string, columns: SheetColumn[]) {
     const ws = this.workbook.addWorksheet(name);
+    this.current = ws;
     ws.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 14, style: c.money ? { numFmt: '0.00' } : {} }));
     return {
       add: (row: Record<string, unknown>) => ws.addRow(row).commit(),
@@ -35,12 +38,25 @@ export class XlsxResponse {
     };
   }
 
-  /** Resolves once the response has room again (or at once when it has). */
+  /**
+   * Resolves once what was written so far has been compressed and sent. exceljs's sheet buffer writes
+   * into the zip's compressor without waiting, so without this a fast database fills memory with XML
+   * faster than it is deflated; waiting here after each page keeps about one page in memory.
+   */
   async drained() {
-    if (!this.res.writableNeedDrain || this.res.destroyed) return;
-    const stop = new AbortController();
-    await Promise.race([once(this.res, 'drain', { signal: stop.signal }), once(this.res, 'close', { signal: stop.signal })]).catch(() => undefined);
-    stop.abort();
+    // internals of exceljs's stream writer: the sheet's StreamBuf and the (readable-stream) PassThrough
+    // of the zip it writes into; a write over its high-water mark sets needDrain and 'drain' follows
+    type Pipe = Writable & { _writableState?: { needDrain?: boolean } };
+    const pipes = ((this.current as unknown as { stream?: { pipes?: Pipe[] } } | null)?.stream?.pipes ?? []).filter(
+      (p) => p.writableNeedDrain ?? p._writableState?.needDrain,
+    );
+    for (const target of [...pipes, this.res]) {
+      const full = target === this.res ? this.res.writableNeedDrain : true;
+      if (!full || this.res.destroyed) continue;
+      const stop = new AbortController();
+      await Promise.race([once(target, 'drain', { signal: stop.signal }), once(this.res, 'close', { signal: stop.signal })]).catch(() => undefined);
+      stop.abort();
+    }
     if (this.res.destroyed) throw new Error('client went away during the export');
   }
 
