@@ -1,7 +1,6 @@
 import { conflict, notFound, ok, permissions } from '@backoffice/contracts';
 import { fields } from '@backoffice/kit';
 import { z } from 'zod';
-import { PLATFORM_NAMES, type PlatformCode } from '../domain/rules.js';
 import type { Platform } from '../db/models.js';
 import type { VouchersDeps } from './context.js';
 import { platformView } from './views.js';
@@ -90,5 +89,3 @@ export function platformRoutes(deps: VouchersDeps) {
     });
   return api.router;
 }
-
-export const platformLabel = (code: PlatformCode) => PLATFORM_NAMES[code];
