@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startService, type EventBus, type RunningService, type ServiceModule } from '@backoffice/kit';
+import { parseTrustProxy, startService, type EventBus, type RunningService, type ServiceModule } from '@backoffice/kit';
 import { startGateway, upstreamRoutes, type RunningGateway } from '@backoffice/gateway';
 import type { Logger } from 'pino';
 
@@ -46,10 +46,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         DATABASE_URL: options.databaseUrl(mod.name),
         BUS_URL: options.busUrl ?? 'memory://',
         PORT: options.ports === 'default' ? String(mod.defaultPort) : '0',
+        // here every service sits behind the gateway on loopback; a TRUST_PROXY set for the gateway is not theirs
+        TRUST_PROXY: 'loopback',
         ...(identity ? { JWKS_URL: `${identity.url}/.well-known/jwks.json`, IDENTITY_URL: identity.url } : {}),
         ...options.serviceEnv?.[mod.name],
       };
       const service = await startService(mod, { env, bus: options.bus, logger: options.logger?.(mod.name), accessLog: options.accessLog });
+      service.app.set('trust proxy', parseTrustProxy(env.TRUST_PROXY!));
       running[mod.name] = service;
       started.push(service);
     }

@@ -28,7 +28,8 @@ before(async () => {
     ports: 'ephemeral',
     gateway: true,
     accessLog: false,
-    env: { ADMIN_PASSWORD: 'Admin#2026pass', LOG_LEVEL: 'silent', LOGIN_MAX_FAILURES_PER_IP: '3', LOGIN_MAX_FAILURES_PER_ACCOUNT: '50', PUBLIC_RATE_LIMIT_PER_MINUTE: '8' },
+    // TRUST_PROXY here is the gateway's; the services behind it keep trusting the gateway's hop
+    env: { ADMIN_PASSWORD: 'Admin#2026pass', LOG_LEVEL: 'silent', LOGIN_MAX_FAILURES_PER_IP: '3', LOGIN_MAX_FAILURES_PER_ACCOUNT: '50', PUBLIC_RATE_LIMIT_PER_MINUTE: '8', TRUST_PROXY: 'false' },
   });
   api = apiClient(stack.gateway!.url);
   // a second gateway, as if behind an ingress on this host that it is told to trust
