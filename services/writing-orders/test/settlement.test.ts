@@ -107,6 +107,15 @@ describe('unlock (六 7)', () => {
     assert.equal((await statusOf(h, writerSettled.id)).is_locked, 1);
   });
 
+  test('two finance staff unlocking the same orders at once: one unlocks, the other is told', async () => {
+    const orders = [await orderIn('Locked'), await orderIn('SelfLocked'), await orderIn('Locked')];
+    const ids = orders.map((o) => o.id);
+    const results = await Promise.all([unlock(ids, fin1.token), unlock([...ids].reverse(), fin2.token)]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 409]);
+    assert.match(results.find((r) => r.status === 409)!.body.message, /^以下订单未被锁定，无法解锁: /);
+    for (const id of ids) assert.deepEqual(await statusOf(h, id), { settlement_status: 'Eligible', is_locked: 0, writer_settlement_exported: 0, customer_settlement_exported: 0 });
+  });
+
   test('refusals', async () => {
     const open = await createOrder(h, cs.token, { is_fixed: 1 });
     refused(await unlock([], fin1.token), 400, '请提供要解锁的订单ID列表');
