@@ -327,6 +327,17 @@ describe('refused delivery', () => {
     assert.deepEqual([code.status, code.order_sn], ['available', null]);
     await eventually(() => mailsAbout('订单发货失败').length === 1, 5000, 'delivery failure mail');
     assert.match(mailsAbout('订单发货失败')[0].text, new RegExp(`订单 ${sn}.*发货被平台拒绝：订单售后中或已退款，不能发货`));
+
+    // the after-sale is closed: staff send it again
+    await h.platform('PATCH', `/orders/${sn}`, { refund_status: 1 });
+    const retry = await h.api.post(`/api/pdd/orders/${sn}/retry`, undefined, operator);
+    assert.equal(retry.status, 200, JSON.stringify(retry.body));
+    assert.equal(retry.body.message, '已重新加入发货队列');
+    await sync();
+    assert.equal((await orderRow(sn)).status, 'delivered');
+    const again = await h.api.post(`/api/pdd/orders/${sn}/retry`, undefined, operator);
+    assert.equal(again.status, 422);
+    assert.equal(again.body.message, '只有发货失败或核销失败的订单可以重试');
   });
 });
 

@@ -62,6 +62,24 @@ export class OrderStore {
     return after - before;
   }
 
+  /**
+   * Staff put a failed order back in line: a refused delivery is tried again, a failed verification
+   * starts a fresh series of MAX_RETRY_TIMES attempts. Returns the status it left, or null if neither.
+   */
+  async retry(orderSn: string): Promise<'delivery_failed' | 'verify_failed' | null> {
+    const now = new Date();
+    const [, delivery] = await this.sequelize.query(
+      "UPDATE pdd_orders SET status = 'pending', last_error = NULL, lease_until = NULL, updated_at = ? WHERE order_sn = ? AND status = 'delivery_failed'",
+      { type: QueryTypes.UPDATE, replacements: [now, orderSn] },
+    );
+    if (affectedRows(delivery)) return 'delivery_failed';
+    const [, verification] = await this.sequelize.query(
+      "UPDATE pdd_orders SET status = 'delivered', verify_attempts = 0, verify_record_id = NULL, verify_mode = 'auto', next_verify_at = ?, lease_until = NULL, updated_at = ? WHERE order_sn = ? AND status = 'verify_failed'",
+      { type: QueryTypes.UPDATE, replacements: [now, now, orderSn] },
+    );
+    return affectedRows(verification) ? 'verify_failed' : null;
+  }
+
   /** Orders that waited for their goods to be configured start now. */
   async releaseUnconfigured(goodsId: string, status: 'pending' | 'ignored'): Promise<number> {
     const [, meta] = await this.sequelize.query("UPDATE pdd_orders SET status = ?, updated_at = ? WHERE goods_id = ? AND status = 'unconfigured'", { type: QueryTypes.UPDATE, replacements: [status, new Date(), goodsId] });

@@ -1,4 +1,4 @@
-import { notFound, ok, permissions } from '@backoffice/contracts';
+import { notFound, ok, permissions, unprocessable } from '@backoffice/contracts';
 import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import { ORDER_STATUSES, VERIFY_MODES } from '../domain/rules.js';
@@ -9,7 +9,7 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM
 const RECORD_STATUSES = ['pending', 'retrying', 'success', 'failed', 'superseded'] as const;
 
 export function orderRoutes(deps: PddDeps) {
-  const { models } = deps.engine;
+  const { models, orders } = deps.engine;
   const api = deps.router('订单与核销记录');
   api
     .route({
@@ -52,6 +52,21 @@ export function orderRoutes(deps: PddDeps) {
           models.VerificationRecord.findAll({ where: { order_sn: order.order_sn }, order: [['id', 'ASC']] }),
         ]);
         return ok({ ...orderView(order), card_code: card?.code_masked ?? null, verification_records: records.map(recordView) });
+      },
+    })
+    .route({
+      method: 'post',
+      path: '/api/pdd/orders/:order_sn/retry',
+      summary: '重试失败的订单：发货失败的重新发货，核销失败的重新开始自动核销（下一轮执行）',
+      access: { permission: permissions.pddManage },
+      params: z.object({ order_sn: orderSn }),
+      handler: async ({ params }) => {
+        const order = await models.PddOrder.findOne({ where: { order_sn: params.order_sn } });
+        if (!order) throw notFound('订单不存在', 'ORDER_NOT_FOUND');
+        const from = await orders.retry(order.order_sn);
+        if (!from) throw unprocessable('只有发货失败或核销失败的订单可以重试', 'NOT_RETRYABLE');
+        await order.reload();
+        return ok(orderView(order), from === 'delivery_failed' ? '已重新加入发货队列' : '已重新加入核销队列');
       },
     })
     .route({
