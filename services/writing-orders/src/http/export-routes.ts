@@ -133,9 +133,12 @@ export function exportRoutes(deps: OrderDeps) {
       handler: async ({ query }, _req, res) => {
         const filter: ExportFilter = { start: query.start, end: query.end, statuses: query.settlement_status, commission: true };
         if (query.format === 'json') return ok({ orders: await allRows(filter, commissionRow(revealer())), ...(await summaries(filter)) }, '导出成功');
-        const totals = await summaries(filter);
+        // the database sums while the detail sheet is being written
+        const pending = summaries(filter);
+        pending.catch(() => undefined);
         const book = new XlsxResponse(res, `客服佣金明细_${query.start}_${query.end}.xlsx`);
         await streamSheet(book, '佣金明细', COMMISSION_COLUMNS, filter, commissionRow(revealer()));
+        const totals = await pending;
         table(book, '汇总', SUMMARY_COLUMNS, [totals.summary]);
         table(book, '客服汇总', CUSTOMER_COLUMNS, totals.customer_summary);
         table(book, '写手汇总', WRITER_COLUMNS, totals.writer_summary);
