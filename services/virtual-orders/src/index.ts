@@ -5,3 +5,5 @@ export { TaskWriter, TASK_INSERT_HEAD } from './db/task-writer.js';
 export { Sql } from './db/sql.js';
 export { writeIncomeWorkbook } from './files/income-export.js';
 export { migrations } from './db/migrations.js';
+export { SubsidyImports } from './db/subsidy-import.js';
+export { taskTemplate, virtualOrdersConfigSchema } from './config.js';

@@ -109,12 +109,15 @@ export class SubsidyImports {
 
   /** Reads and applies the file; never throws (the outcome is in the import's state). */
   async run(id: string, path: string): Promise<ImportRecord> {
+    let inFlight: Promise<void> = Promise.resolve();
     try {
       const record = (await this.find(id))!;
       await this.sql.run(`UPDATE virtual_imports SET state = 'running', updated_at = ? WHERE id = ?`, [this.clock(), id]);
       const done = record.committed_through;
       const seen = new Map<string, number>();
       let batch = emptyBatch();
+      // a failed write surfaces at the next await; until then keep it from counting as unhandled
+      const guard = (p: Promise<void>) => (p.catch(() => undefined), p);
       for await (const { number, cells } of readSheetRows(path, [SUBSIDY_COLUMNS.name, SUBSIDY_COLUMNS.amount])) {
         if (!Object.values(cells).some((v) => v.trim())) continue;
         const verdict = judgeSubsidyRow(cells, this.opts.maxFen);
@@ -133,10 +136,13 @@ export class SubsidyImports {
           batch.accepted.push({ row: number, name: verdict.name, amountFen: verdict.amountFen, studentId: verdict.studentId, info: JSON.stringify(verdict.info) });
         }
         if (batch.read >= BATCH_ROWS) {
-          await this.commitBatch(id, batch);
+          // one batch is written while the next is read; batches still commit in file order
+          await inFlight;
+          inFlight = guard(this.commitBatch(id, batch));
           batch = emptyBatch();
         }
       }
+      await inFlight;
       if (batch.read) await this.commitBatch(id, batch);
       await inTransaction(this.sql.sequelize, async (transaction) => {
         const now = this.clock();
@@ -154,6 +160,7 @@ export class SubsidyImports {
         });
       });
     } catch (err) {
+      await inFlight.catch(() => undefined);
       const message = err instanceof SheetError ? err.message : isUnreadable(err) ? '无法读取该 Excel 文件，请确认文件未损坏' : '导入失败，请稍后重试（已导入的行不会重复发放）';
       await this.sql.run(`UPDATE virtual_imports SET state = 'failed', error_message = ?, updated_at = ? WHERE id = ?`, [message, this.clock(), id]);
       if (!(err instanceof SheetError) && !isUnreadable(err)) throw err;
@@ -227,12 +234,14 @@ export class SubsidyImports {
     );
     const idOf = new Map(ids.map((r) => [r.name, Number(r.id)]));
     const validUntil = this.opts.validDays ? addDays(now, this.opts.validDays) : null;
+    // split first, so the pool upsert can count the tasks too
+    const parts = accepted.map((a) => this.writer.split(a.amountFen));
     const pools = this.sql.upsertAdd(
       'virtual_order_pool',
       'student_id',
       ['student_id', 'total_amount', 'allocated_amount', 'completed_amount', 'remaining_amount', 'task_count', 'completed_count', 'status', 'valid_until', 'created_at', 'updated_at'],
-      accepted.map((a) => [idOf.get(a.name), formatYuan(a.amountFen), formatYuan(a.amountFen), '0.00', '0.00', 0, 0, 'active', validUntil, now, now]),
-      ['total_amount', 'allocated_amount'],
+      accepted.map((a, i) => [idOf.get(a.name), formatYuan(a.amountFen), formatYuan(a.amountFen), '0.00', '0.00', parts[i].length, 0, 'active', validUntil, now, now]),
+      ['total_amount', 'allocated_amount', 'task_count'],
       { status: `'active'`, valid_until: '$new', updated_at: '$new' },
     );
     await this.sql.run(pools.sql, pools.replacements, transaction);
@@ -242,17 +251,11 @@ export class SubsidyImports {
       transaction,
     );
     const poolOf = new Map(poolRows.map((p) => [Number(p.student_id), Number(p.id)]));
-    const allocations = accepted.map((a) => {
+    const allocations = accepted.map((a, i) => {
       const studentId = idOf.get(a.name)!;
-      return { poolId: poolOf.get(studentId)!, studentId, amountFen: a.amountFen };
+      return { poolId: poolOf.get(studentId)!, studentId, amountFen: a.amountFen, parts: parts[i] };
     });
     const perPool = await this.writer.generate(transaction, allocations, now);
-    const poolIds = [...perPool.keys()];
-    await this.sql.run(
-      `UPDATE virtual_order_pool SET task_count = task_count + CASE id ${poolIds.map((id) => `WHEN ${id} THEN ${perPool.get(id)}`).join(' ')} END WHERE id IN (${poolIds.join(',')})`,
-      [],
-      transaction,
-    );
     const tasks = [...perPool.values()].reduce((s, n) => s + n, 0);
     await bumpDailyCounter(this.sql, transaction, businessDay(now, this.opts.offset), 'tasks_generated', tasks);
     return tasks;

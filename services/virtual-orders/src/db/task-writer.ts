@@ -10,6 +10,8 @@ export interface Allocation {
   poolId: number;
   studentId: number;
   amountFen: number;
+  /** The split, when the caller already made it (see `split`). */
+  parts?: number[];
 }
 
 const COLUMNS = 'order_number, is_virtual, source, summary, requirement, amount, commission_unit, student_id, pool_id, status, end_date, delivery_date, created_at';
@@ -30,6 +32,11 @@ export class TaskWriter {
     private readonly orderNumber: OrderNumberSource,
   ) {}
 
+  /** The task amounts for an amount (random multiples of 5 yuan, the remainder its own task). */
+  split(amountFen: number): number[] {
+    return allocateAmounts(amountFen, this.maxFen, this.random);
+  }
+
   /** Inserts the tasks for each allocation; answers how many tasks each pool got. */
   async generate(transaction: Transaction, allocations: readonly Allocation[], now: Date): Promise<Map<number, number>> {
     const perPool = new Map<number, number>();
@@ -44,7 +51,7 @@ export class TaskWriter {
       rows = [];
     };
     for (const a of allocations) {
-      const parts = allocateAmounts(a.amountFen, this.maxFen, this.random);
+      const parts = a.parts ?? this.split(a.amountFen);
       perPool.set(a.poolId, (perPool.get(a.poolId) ?? 0) + parts.length);
       for (const fen of parts) {
         // the order number is the row's first 12 characters: '<10 chars>', replaced on a retry

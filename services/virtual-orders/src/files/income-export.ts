@@ -35,15 +35,19 @@ export async function writeIncomeWorkbook(sql: Sql, out: Writable): Promise<numb
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet(INCOME_SHEET);
   sheet.columns = COLUMNS;
-  let after = 0;
-  let written = 0;
-  for (;;) {
-    const rows = await sql.select<{ id: number; name: string; total: unknown; tasks: unknown; done: unknown; income: unknown }>(
+  const page = (after: number) =>
+    sql.select<{ id: number; name: string; total: unknown; tasks: unknown; done: unknown; income: unknown }>(
       `SELECT s.id, s.name, p.total_amount AS total, p.task_count AS tasks, p.completed_count AS done, p.completed_amount AS income
          FROM virtual_students s LEFT JOIN virtual_order_pool p ON p.student_id = s.id
         WHERE s.id > ? ORDER BY s.id LIMIT ${PAGE}`,
       [after],
     );
+  let written = 0;
+  let pending = page(0);
+  for (;;) {
+    const rows = await pending;
+    // the next page is read while this one is written
+    if (rows.length === PAGE) pending = page(Number(rows[rows.length - 1].id));
     for (const r of rows) {
       const total = dbFen(r.total);
       const income = dbFen(r.income);
@@ -52,7 +56,6 @@ export async function writeIncomeWorkbook(sql: Sql, out: Writable): Promise<numb
     }
     written += rows.length;
     if (rows.length < PAGE) break;
-    after = Number(rows[rows.length - 1].id);
     // let the response drain before the next page
     if (out.writableNeedDrain) await new Promise((resolve) => out.once('drain', resolve));
   }
