@@ -76,6 +76,7 @@ describe('verification (seed 2.2.2)', () => {
     assert.equal(info.body.data.paid_price, 199);
     assert.equal(info.body.data.user_phone, `${first.mobile.slice(0, 3)}****${first.mobile.slice(-4)}`);
     assert.equal(info.body.data.member.exists, false);
+    assert.match(info.body.data.effect, /^将为会员开通月卡，有效期至/);
 
     const res = await verify(first.receipt_code, desk.token, { operator_id: desk.id });
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -89,6 +90,10 @@ describe('verification (seed 2.2.2)', () => {
     assert.equal(renew.status, 200, JSON.stringify(renew.body));
     assert.equal(renew.body.data.result_type, 2);
     assert.equal(renew.body.data.result_id, res.body.data.result_id);
+    const third = await mtReceipt({ mobile: first.mobile });
+    const preview = await h.api.get(`/api/v1/meituan/voucher/${third.receipt_code}`, desk.token);
+    assert.equal(preview.body.data.member.exists, true);
+    assert.match(preview.body.data.effect, /^将为会员续费月卡，有效期延至\d{4}-\d{2}-\d{2}$/);
     assert.equal(renew.body.data.user_id, res.body.data.user_id);
     const [renewed] = await h.query<{ end_date: string }>('SELECT end_date FROM member_cards WHERE id = ?', [res.body.data.result_id]);
     const days = (Date.parse(String(renewed.end_date).slice(0, 10)) - Date.parse(String(card.end_date).slice(0, 10))) / 86_400_000;

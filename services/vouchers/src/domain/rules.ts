@@ -48,6 +48,15 @@ export function membershipEffect(today: string, days: number, current: { end_dat
   return { kind: 'open' as const, start_date: today, end_date: addDays(today, days - 1) };
 }
 
+/** What verifying would do, shown before the desk confirms (seed 2.4.2 核销确认). */
+export function effectPreview(product: { product_type: number; name: string; duration_days: number | null }, today: string, card: { end_date: string } | null): string {
+  if (product.product_type === VOUCHER_TYPE.membership) {
+    const e = membershipEffect(today, product.duration_days ?? 30, card);
+    return e.kind === 'renew' ? `将为会员续费${product.name}，有效期延至${e.end_date}` : `将为会员开通${product.name}，有效期至${e.end_date}`;
+  }
+  return product.product_type === VOUCHER_TYPE.privateCourse ? `将为会员购买${product.name}` : `将为会员预约${product.name}`;
+}
+
 export function successMessage(resultType: number, productName: string, endDate?: string): string {
   switch (resultType) {
     case RESULT_TYPE.cardOpened:

@@ -1,6 +1,6 @@
 import { badRequest, ok, permissions } from '@backoffice/contracts';
 import { z } from 'zod';
-import { businessDate, PLATFORM_NAMES, type PlatformCode } from '../domain/rules.js';
+import { businessDate, effectPreview, PLATFORM_NAMES, type PlatformCode } from '../domain/rules.js';
 import { serverTiming } from '../timing.js';
 import { remember, replayed } from './replay.js';
 import type { VouchersDeps } from './context.js';
@@ -36,8 +36,10 @@ export function channelRoutes(deps: VouchersDeps, platform: PlatformCode) {
       handler: async ({ params }) => {
         const { voucher, product } = await verification.preview(params.code, platform);
         const member = voucher.phone ? await models.Member.findOne({ where: { phone_hash: deps.phones.hash(voucher.phone) } }) : null;
+        const card = member ? await models.MemberCard.findOne({ where: { member_id: member.id, status: 1 }, order: [['end_date', 'DESC']] }) : null;
         return ok({
           ...platformVoucherView(platform, voucher, product),
+          effect: product ? effectPreview(product, businessDate(new Date()), card) : null,
           member: member ? { exists: true, id: member.id, name: member.name, phone: member.phone_masked } : { exists: false, hint: '该手机号尚无会员，核销时将自动创建' },
         });
       },
