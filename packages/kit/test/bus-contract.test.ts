@@ -82,6 +82,29 @@ for (const adapter of adapters) {
       }
     });
 
+    test('a subscription with handleBatch gets every event once, in order per subject; a refused batch goes one by one', async () => {
+      const bus = await open();
+      const seen: EventEnvelope[] = [];
+      let batches = 0;
+      await bus.subscribe({
+        group: 'batcher',
+        types: [type],
+        handler: async (e) => void seen.push(e),
+        handleBatch: async (events) => {
+          if (++batches === 1) throw new Error('first batch refused');
+          seen.push(...events);
+        },
+      });
+      const events = Array.from({ length: 30 }, (_, i) => sample(`h${i % 4}`));
+      await bus.publishBatch!(events);
+      await eventually(() => seen.length >= events.length, 8000, 'the 30 events');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(seen.map((e) => e.id).sort(), events.map((e) => e.id).sort());
+      for (const subject of ['h0', 'h1', 'h2', 'h3']) {
+        assert.deepEqual(seen.filter((e) => e.subject === subject).map((e) => e.id), events.filter((e) => e.subject === subject).map((e) => e.id));
+      }
+    });
+
     test('a handler that fails once is retried and the event is handled', async () => {
       const bus = await open();
       let calls = 0;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ticketStatusChanged, type EventEnvelope } from '@backoffice/contracts';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { buildEvent, KafkaBus, migrateUp, openDatabase, parseKafkaUrl, withInbox } from '../src/index.js';
+import { buildEvent, inboxHandlers, KafkaBus, migrateUp, openDatabase, parseKafkaUrl } from '../src/index.js';
 import { createTestDatabase, eventually, kafkaSkipReason, sleep, testKafkaUrl, type TestDatabase } from '../testing/index.js';
 
 const type = ticketStatusChanged.type;
@@ -116,14 +116,15 @@ if (!process.env.KAFKA_BROKERS) {
       const one = await open(url);
       const two = await open(url);
       let firstTry = 0;
-      const handler = withInbox(sequelize, 'svc', async (e, transaction) => {
+      // the batch inbox path: a batch holding the slow event falls back to one-by-one delivery
+      const handlers = inboxHandlers(sequelize, 'svc', async (e, transaction) => {
         if (e.subject === 'slow') {
           firstTry ||= Date.now();
           if (Date.now() - firstTry < 5000) throw new Error('not yet');
         }
         await sequelize.query('INSERT INTO effects (event_id) VALUES (?)', { replacements: [e.id], transaction });
       });
-      const sub = { group: 'svc', types: [type], handler, maxAttempts: 100, retryDelayMs: 300 };
+      const sub = { group: 'svc', types: [type], ...handlers, maxAttempts: 100, retryDelayMs: 300 };
       await one.subscribe(sub);
       const first = [sample('slow'), ...Array.from({ length: 30 }, (_, i) => sample(`a-${i}`))];
       await one.publishBatch(first);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ticketStatusChanged, type EventEnvelope } from '@backoffice/contracts';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { migrateUp, NatsBus, openDatabase, Outbox, OutboxRelay, redriveFailedOutbox, withInbox, type EventBus } from '../src/index.js';
+import { inboxHandlers, migrateUp, NatsBus, openDatabase, Outbox, OutboxRelay, redriveFailedOutbox, withInbox, type EventBus } from '../src/index.js';
 import { createTestDatabase, eventually, testNatsUrl, type TestDatabase } from '../testing/index.js';
 
 const data = (id: string) => ({ ticket_id: id, ticket_no: `TK${id}`, from: null, to: 'BOOKED' as const, technician_id: null, actor_user_id: null, version: 1 });
@@ -211,6 +211,26 @@ describe('inbox', () => {
     await Promise.all([handler(event, { attempt: 3 }), handler(event, { attempt: 3 })]);
     const [{ n }] = await sequelize.query<{ n: number }>('SELECT n FROM counter WHERE id = 1', { type: QueryTypes.SELECT });
     assert.equal(Number(n), 1);
+  });
+
+  test('a batch through the inbox skips what was handled, applies the rest once, and rolls back whole on failure', async () => {
+    await sequelize.query('CREATE TABLE batch_effects (event_id VARCHAR(64) NOT NULL)');
+    let failOn: string | undefined;
+    const { handler, handleBatch } = inboxHandlers(sequelize, 'batching', async (e, tx) => {
+      if (e.id === failOn) throw new Error('cannot apply');
+      await sequelize.query('INSERT INTO batch_effects (event_id) VALUES (?)', { replacements: [e.id], transaction: tx });
+    });
+    const [a, b, c] = await sequelize.transaction((tx) => outbox.addMany(tx, ticketStatusChanged, ['ba', 'bb', 'bc'].map((id) => ({ subject: id, data: data(id) }))));
+    await handler(a, { attempt: 1 });
+    failOn = c.id;
+    await assert.rejects(handleBatch!([a, b, c]), /cannot apply/);
+    const effects = async () => (await sequelize.query<{ event_id: string }>('SELECT event_id FROM batch_effects', { type: QueryTypes.SELECT })).map((r) => r.event_id).sort();
+    assert.deepEqual(await effects(), [a.id], 'the failed batch left nothing behind');
+    failOn = undefined;
+    await handleBatch!([a, b, c, b]);
+    assert.deepEqual(await effects(), [a.id, b.id, c.id].sort(), 'each event took effect once');
+    const [{ n }] = await sequelize.query<{ n: number }>(`SELECT COUNT(*) AS n FROM inbox WHERE consumer = 'batching'`, { type: QueryTypes.SELECT });
+    assert.equal(Number(n), 3);
   });
 
   test('a failing handler leaves no inbox row, so the retry runs it again; it ends on the dead-letter stream', async () => {

@@ -37,3 +37,27 @@ export async function handleDelivery(bus: EventBus, options: SubscribeOptions, r
 }
 
 export const retryDelay = (options: SubscribeOptions, attempt: number) => (options.retryDelayMs ?? 200) * attempt;
+
+/**
+ * Tries a batch of raw messages through `options.handleBatch`: only when every one is a valid event.
+ * Returns false (nothing acknowledged) when the batch cannot or did not succeed; the caller then
+ * delivers the messages one by one with `handleDelivery`.
+ */
+export async function handleBatchDelivery(options: SubscribeOptions, raws: readonly unknown[]): Promise<boolean> {
+  if (!options.handleBatch || raws.length < 2) return false;
+  let events: EventEnvelope[];
+  try {
+    events = raws.map((raw) => validateEvent(raw));
+  } catch {
+    return false;
+  }
+  try {
+    await options.handleBatch(events);
+  } catch {
+    return false;
+  }
+  for (const event of events) consumerEvents.inc({ group: options.group, type: event.type, outcome: 'ok' });
+  const last = events[events.length - 1];
+  consumerLag.set({ group: options.group, type: last.type }, (Date.now() - Date.parse(last.time)) / 1000);
+  return true;
+}

@@ -4,7 +4,7 @@ import kafkajs, { Kafka, logLevel, type Admin, type Consumer, type LogEntry, typ
 // kafkajs is CommonJS and spreads its error classes into its exports, so they are not named exports
 const { KafkaJSError } = kafkajs;
 import { createLogger } from '../logger.js';
-import { handleDelivery, retryDelay } from './delivery.js';
+import { handleBatchDelivery, handleDelivery, retryDelay } from './delivery.js';
 import type { EventBus, SubscribeOptions, Subscription } from './types.js';
 
 /**
@@ -52,6 +52,9 @@ export function parseKafkaUrl(url: string, fallbackClientId = 'backoffice'): { b
     },
   };
 }
+
+/** Messages handed to `handleBatch` at a time. */
+const BATCH_CHUNK = 200;
 
 /** Thrown out of a handler to make kafkajs leave the message unresolved (a KafkaJSError is not logged as a crash). */
 class Abandon extends KafkaJSError {
@@ -169,7 +172,9 @@ export class KafkaBus implements EventBus {
     const byTopic = new Map<string, ReturnType<KafkaBus['message']>[]>();
     for (const event of events) {
       const topic = this.topic(event.type);
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), this.message(event)]);
+      const list = byTopic.get(topic) ?? [];
+      list.push(this.message(event));
+      byTopic.set(topic, list);
     }
     await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
   }
@@ -191,26 +196,55 @@ export class KafkaBus implements EventBus {
     await consumer.connect();
     await consumer.subscribe({ topics: options.types.map((t) => this.topic(t)), fromBeginning: true });
     this.consumers.add(consumer);
-    await consumer.run({
-      partitionsConsumedConcurrently: concurrency,
-      eachMessage: async ({ topic, message, heartbeat }) => {
-        const raw = decode(message.value, this.typeOf(topic));
-        const keepAlive = new KeepAlive(heartbeat, Math.min(1000, heartbeatMs));
-        try {
-          for (let attempt = 1; ; attempt++) {
-            const outcome = await handleDelivery(this, options, raw, attempt).catch(() => 'retry' as const);
-            if (outcome === 'done') return;
-            await new Promise((r) => setTimeout(r, retryDelay(options, attempt)));
-            // the partition may be moving to another member: leave this message unresolved for it and
-            // hand kafkajs the heartbeat's own error, on which it commits what is done and rejoins
-            if (keepAlive.lost) throw keepAlive.lost;
-            if (closing) throw new Abandon('consumer closing; message left for the next owner');
-          }
-        } finally {
-          await keepAlive.stop();
+    /** One message through the handler, retried in place while heartbeats keep the member alive. */
+    const processOne = async (raw: unknown, heartbeat: () => Promise<void>) => {
+      const keepAlive = new KeepAlive(heartbeat, Math.min(1000, heartbeatMs));
+      try {
+        for (let attempt = 1; ; attempt++) {
+          const outcome = await handleDelivery(this, options, raw, attempt).catch(() => 'retry' as const);
+          if (outcome === 'done') return;
+          await new Promise((r) => setTimeout(r, retryDelay(options, attempt)));
+          // the partition may be moving to another member: leave this message unresolved for it and
+          // hand kafkajs the heartbeat's own error, on which it commits what is done and rejoins
+          if (keepAlive.lost) throw keepAlive.lost;
+          if (closing) throw new Abandon('consumer closing; message left for the next owner');
         }
-      },
-    });
+      } finally {
+        await keepAlive.stop();
+      }
+    };
+    if (options.handleBatch) {
+      await consumer.run({
+        partitionsConsumedConcurrently: concurrency,
+        eachBatchAutoResolve: false,
+        // chunks of a fetched partition batch go to handleBatch in one go; a chunk it refuses is
+        // handled message by message, so retries and dead letters stay per event
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+          const type = this.typeOf(batch.topic);
+          for (let i = 0; i < batch.messages.length; i += BATCH_CHUNK) {
+            if (!isRunning() || isStale()) return; // nothing past the last resolved offset is acknowledged
+            const chunk = batch.messages.slice(i, i + BATCH_CHUNK);
+            const raws = chunk.map((m) => decode(m.value, type));
+            const keepAlive = new KeepAlive(heartbeat, Math.min(1000, heartbeatMs));
+            const together = await handleBatchDelivery(options, raws).finally(() => keepAlive.stop());
+            if (together) resolveOffset(chunk[chunk.length - 1].offset);
+            else {
+              for (const [j, message] of chunk.entries()) {
+                await processOne(raws[j], heartbeat);
+                resolveOffset(message.offset);
+              }
+            }
+            await heartbeat();
+            await commitOffsetsIfNecessary();
+          }
+        },
+      });
+    } else {
+      await consumer.run({
+        partitionsConsumedConcurrently: concurrency,
+        eachMessage: async ({ topic, message, heartbeat }) => processOne(decode(message.value, this.typeOf(topic)), heartbeat),
+      });
+    }
     return {
       close: async () => {
         closing = true;

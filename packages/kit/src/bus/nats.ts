@@ -6,10 +6,11 @@ import {
   nanos,
   type ConsumerMessages,
   type JetStreamClient,
+  type JsMsg,
   type JetStreamManager,
   type NatsConnection,
 } from 'nats';
-import { handleDelivery, retryDelay } from './delivery.js';
+import { handleBatchDelivery, handleDelivery, retryDelay } from './delivery.js';
 import type { EventBus, SubscribeOptions, Subscription } from './types.js';
 
 export interface NatsBusOptions {
@@ -21,6 +22,9 @@ export interface NatsBusOptions {
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms).unref())]);
+
+/** Messages handed to `handleBatch` at most at a time (subscriptions that opt in). */
+const NATS_BATCH = 128;
 
 /** Durable names may not contain dots or wildcards. */
 const durableName = (group: string, type: string) => `${group}__${type}`.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -109,22 +113,48 @@ export class NatsBus implements EventBus {
         });
       }
       const consumer = await this.js.consumers.get(this.options.stream, durable);
-      const messages = await consumer.consume({ max_messages: 32 });
+      const messages = await consumer.consume({ max_messages: options.handleBatch ? NATS_BATCH : 32 });
       mine.push(messages);
       this.active.add(messages);
+      const decode = (message: JsMsg): unknown => {
+        try {
+          return JSON.parse(new TextDecoder().decode(message.data));
+        } catch {
+          return { type, unparsable: new TextDecoder().decode(message.data) };
+        }
+      };
+      const one = async (message: JsMsg) => {
+        const attempt = message.info.deliveryCount;
+        const outcome = await handleDelivery(this, options, decode(message), attempt).catch(() => 'retry' as const);
+        if (outcome === 'done') message.ack();
+        else message.nak(retryDelay(options, attempt));
+      };
       loops.push(
         (async () => {
-          for await (const message of messages) {
-            let raw: unknown;
-            try {
-              raw = JSON.parse(new TextDecoder().decode(message.data));
-            } catch {
-              raw = { type, unparsable: new TextDecoder().decode(message.data) };
+          if (!options.handleBatch) {
+            for await (const message of messages) await one(message);
+            return;
+          }
+          // opted in: what has already arrived goes to handleBatch together; refused batches go one by one
+          const it = messages[Symbol.asyncIterator]();
+          let waiting: Promise<IteratorResult<JsMsg>> | undefined;
+          const next = () => (waiting ??= it.next());
+          for (;;) {
+            const first = await next();
+            waiting = undefined;
+            if (first.done) return;
+            const batch = [first.value];
+            // getPending counts the message in hand too; anything more is already buffered, but a
+            // short race keeps a status item in the buffer from holding the batch back
+            while (batch.length < NATS_BATCH && messages.getPending() > 1) {
+              const more = await Promise.race([next(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 5))]);
+              if (!more) break;
+              waiting = undefined;
+              if (more.done) break;
+              batch.push(more.value);
             }
-            const attempt = message.info.deliveryCount;
-            const outcome = await handleDelivery(this, options, raw, attempt).catch(() => 'retry' as const);
-            if (outcome === 'done') message.ack();
-            else message.nak(retryDelay(options, attempt));
+            if (await handleBatchDelivery(options, batch.map(decode))) batch.forEach((m) => m.ack());
+            else for (const message of batch) await one(message);
           }
         })(),
       );

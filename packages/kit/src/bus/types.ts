@@ -12,6 +12,13 @@ export interface SubscribeOptions {
   group: string;
   types: readonly string[];
   handler: EventHandler;
+  /**
+   * Optional: handles several valid events of one partition, in order, in one go (e.g. one inbox
+   * transaction for all of them: see `inboxHandlers`). Used by the Kafka adapter; the other adapters
+   * call `handler` per event. If it throws, the events are handled one by one through `handler`, with
+   * the usual retries and dead-lettering, so a batch never hides which event failed.
+   */
+  handleBatch?: (events: EventEnvelope[]) => Promise<void>;
   /** Deliveries before the event is parked on the dead-letter destination. Default 5. */
   maxAttempts?: number;
   /** Delay before a redelivery; grows linearly with the attempt. Default 200 ms. */

@@ -29,4 +29,27 @@ export class Outbox {
     );
     return event;
   }
+
+  /**
+   * Several events of one type in one multi-row INSERT (bulk actions: an import, a set-based update).
+   * Same guarantees as `add`: they exist exactly when the caller's transaction commits, in item order.
+   */
+  async addMany<S extends z.ZodType>(
+    transaction: Transaction,
+    definition: EventDefinition<S>,
+    items: ReadonlyArray<{ subject: string | number; data: z.infer<S> }>,
+  ): Promise<Array<EventEnvelope<z.infer<S>>>> {
+    if (!transaction) throw new Error('Outbox.addMany needs the transaction of the change it records');
+    const events = items.map((item) => buildEvent(this.source, definition, item.subject, item.data));
+    const now = new Date();
+    for (let i = 0; i < events.length; i += 500) {
+      const chunk = events.slice(i, i + 500);
+      await this.sequelize.query(
+        `INSERT INTO outbox (event_id, type, subject, envelope, status, attempts, available_at, created_at)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, 'pending', 0, ?, ?)").join(', ')}`,
+        { replacements: chunk.flatMap((e) => [e.id, e.type, e.subject, JSON.stringify(e), now, now]), transaction, type: QueryTypes.INSERT },
+      );
+    }
+    return events;
+  }
 }
