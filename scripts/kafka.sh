@@ -40,12 +40,13 @@ fetch_jars() {
   command -v java >/dev/null || { echo "kafka: java is not installed" >&2; return 1; }
   echo "kafka: fetching Apache Kafka $version from Maven Central"
   rm -rf "$LIB"
-  if ! mvn -q -B -f "$POM_DIR/pom.xml" dependency:copy-dependencies -DoutputDirectory="$LIB" -DincludeScope=runtime >"$POM_DIR/target-mvn.log" 2>&1; then
-    echo "kafka: could not fetch the Kafka jars with Maven (see scripts/kafka/target-mvn.log):" >&2
-    tail -5 "$POM_DIR/target-mvn.log" >&2
+  mkdir -p "$POM_DIR/target"
+  local log="$POM_DIR/target/mvn.log"
+  if ! mvn -q -B -f "$POM_DIR/pom.xml" dependency:copy-dependencies -DoutputDirectory="$LIB" -DincludeScope=runtime >"$log" 2>&1; then
+    echo "kafka: could not fetch the Kafka jars with Maven (Maven Central unreachable?): $(grep -m1 ERROR "$log" | cut -c1-300)" >&2
+    echo "kafka: full Maven output in scripts/kafka/target/mvn.log" >&2
     return 1
   fi
-  rm -f "$POM_DIR/target-mvn.log"
 }
 
 write_config() {
