@@ -90,12 +90,20 @@ export async function startVouchersHarness(label: string, env: Record<string, st
       return rows as never[];
     },
     async stop() {
-      await stack.stop();
-      await Promise.all([meituan.stop(), douyin.stop()]);
-      const cleanup = await NatsBus.connect(busUrl);
-      await cleanup.destroyStream();
-      await cleanup.close();
-      await Promise.all(Object.values(dbs).map((d) => d.drop()));
+      // each step runs even if an earlier one failed: no databases or streams left behind
+      const steps = [
+        () => stack.stop(),
+        () => Promise.all([meituan.stop(), douyin.stop()]),
+        async () => {
+          const cleanup = await NatsBus.connect(busUrl);
+          await cleanup.destroyStream();
+          await cleanup.close();
+        },
+        () => Promise.all(Object.values(dbs).map((d) => d.drop())),
+      ];
+      const errors: unknown[] = [];
+      for (const step of steps) await step().catch((err: unknown) => errors.push(err));
+      if (errors.length) throw errors[0];
     },
   };
 }
