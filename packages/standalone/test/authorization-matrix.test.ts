@@ -17,17 +17,21 @@ function expectation(access: AccessRule, permissions: string[] | null): Expectat
   return needed.some((p) => hasPermission(permissions, p)) ? 'allowed' : 403;
 }
 
+/** What the token check (gateway or service) answers for a missing or bad token. */
+const TOKEN_REFUSALS = new Set(['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED']);
+
 /**
  * `allowed` means the access check let the request through: not 401, and not the access check's 403
  * (reason FORBIDDEN). A handler's own business refusal (a 403 with a reason of its own, e.g. "only
  * your own task") is past the access check and counts as allowed. A public route never answers 401
- * or 403 for lack of a token.
+ * or 403 for lack of a token (a public callback may still refuse a bad signature with a reason of its own).
  */
 function matches(want: Expectation, status: number, body: { code?: number; reason?: string } | undefined, isPublic: boolean): boolean {
   if (want === 401) return status === 401 && body?.code !== 0;
   if (want === 403) return status === 403 && body?.reason === 'FORBIDDEN';
-  if (isPublic) return status !== 401 && status !== 403;
-  return status !== 401 && !(status === 403 && body?.reason === 'FORBIDDEN');
+  if (status === 403 && body?.reason === 'FORBIDDEN') return false;
+  if (status === 401) return isPublic ? !TOKEN_REFUSALS.has(body?.reason ?? '') : false;
+  return true;
 }
 
 let env: FullStack;
@@ -66,13 +70,13 @@ test('every route × every built-in role (and no token): allowed and refused exa
     tally[String(want)]++;
     if (!matches(want, res.status, res.body, access === 'public')) {
       mismatches.push(`${op.method.toUpperCase()} ${op.path} as ${caller.name}: declared ${JSON.stringify(access)} → expected ${want}, got ${res.status} ${JSON.stringify(res.body)?.slice(0, 200)}`);
-    } else if (want === 'allowed' && res.status === 403) {
+    } else if (want === 'allowed' && (res.status === 403 || res.status === 401)) {
       businessRefusals.add(`${op.method.toUpperCase()} ${op.path} as ${caller.name}: ${res.body?.reason}`);
     }
   });
   console.log(
     `authorization matrix: ${env.operations.length} routes × ${callers.length} callers = ${probes.length} requests ` +
-      `(expected allowed ${tally.allowed}, 401 ${tally['401']}, 403 ${tally['403']}); handler-level 403s past the access check: ${businessRefusals.size}`,
+      `(expected allowed ${tally.allowed}, 401 ${tally['401']}, 403 ${tally['403']}); handler-level refusals past the access check: ${businessRefusals.size}`,
   );
   for (const line of businessRefusals) console.log(`  business refusal: ${line}`);
   assert.deepEqual(mismatches, [], `${mismatches.length} access decisions differ from the declarations`);
