@@ -225,6 +225,30 @@ describe('pending verifications', () => {
   });
 });
 
+describe('effect written later', () => {
+  test('redeemed on the platform but our transaction failed: the claim stays and the resolver grants the effect once', async () => {
+    const c = await dyCert({ sku_id: '7100003' });
+    await h.query('RENAME TABLE class_bookings TO class_bookings_away');
+    let res;
+    try {
+      res = await verify(c.code);
+    } finally {
+      await h.query('RENAME TABLE class_bookings_away TO class_bookings');
+    }
+    assert.equal(res.status, 503);
+    assert.equal(res.body.message, '券已在平台核销，系统稍后将自动完成开卡/课程办理，请勿重复核销');
+    assert.equal((await h.sandbox('douyin', 'GET', `/certificates/${c.code}`)).status, 'used');
+    assert.equal((await h.query('SELECT * FROM voucher_claims WHERE voucher_no = ?', [c.code])).length, 1);
+    await sleep(4100);
+    const later = await verify(c.code);
+    assert.equal(later.status, 409);
+    assert.equal(later.body.message, '券已核销');
+    const [row] = await h.query<{ id: number }>('SELECT id FROM vouchers WHERE voucher_no = ?', [c.code]);
+    assert.equal((await h.query('SELECT id FROM class_bookings WHERE voucher_id = ?', [row.id])).length, 1);
+    assert.equal((await h.sandbox('douyin', 'GET', `/certificates/${c.code}`)).verify_count, 1);
+  });
+});
+
 describe('cancel (撤销核销)', () => {
   test('inside the window the effect is reverted; after it (sandbox clock moved) the platform refuses', async () => {
     const r = await mtReceipt();

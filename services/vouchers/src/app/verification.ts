@@ -114,12 +114,14 @@ export class VerificationService {
     }
     let voucher: PlatformVoucher | undefined;
     let product: GymProduct | undefined;
+    let redeemedOnPlatform = false;
     try {
       const q = await client.query(code);
       if (!q.ok) throw refusalError(q.refusal);
       voucher = q.voucher;
       product = await this.product(settings, voucher);
       const redeemed = await this.redeemResolving(client, voucher, requestId, operator);
+      redeemedOnPlatform = true;
       const completion = { platform: { id: row.id, code: platform }, voucher, product, operatorId: operator.id, verifyId: redeemed, requestId };
       const result = await timed('effect', () => this.store.completeVerification(completion));
       verifications.inc({ platform, operation: 'verify', outcome: 'ok' });
@@ -130,6 +132,12 @@ export class VerificationService {
         verifications.inc({ platform, operation: 'verify', outcome: 'unknown' });
         this.logger.warn({ err, code }, 'verification outcome unknown; left for the resolver');
         throw unavailable(MESSAGES.outcomeUnknown(platform), 'VERIFICATION_PENDING');
+      }
+      if (redeemedOnPlatform) {
+        // redeemed but our transaction failed: the claim stays, so the resolver grants the effect later
+        verifications.inc({ platform, operation: 'verify', outcome: 'effect_pending' });
+        this.logger.error({ err, code }, 'voucher redeemed on the platform but the effect was not written; left for the resolver');
+        throw unavailable(MESSAGES.effectPending, 'EFFECT_PENDING');
       }
       await this.releaseQuietly(code, requestId);
       verifications.inc({ platform, operation: 'verify', outcome: 'refused' });
@@ -177,7 +185,6 @@ export class VerificationService {
     const target = { code, dealId: local.platform_deal_id, certificateId: local.platform_certificate_id, verifyId: local.platform_verify_id };
     const asVoucher = { code, certificateId: local.platform_certificate_id } as PlatformVoucher;
     try {
-      let reversed = false;
       try {
         const r = await client.reverse(target, requestId, operator);
         if (!r.ok) {
@@ -185,18 +192,20 @@ export class VerificationService {
           if (r.refusal === 'not_verified') throw conflict('平台显示该券未核销，请先同步对账后再处理', 'PLATFORM_NOT_VERIFIED');
           throw new AppError(502, `平台拒绝撤销：${r.message}`, 'PLATFORM_REFUSED', 1);
         }
-        reversed = true;
       } catch (err) {
         if (!(err instanceof OutcomeUnknown)) throw err;
         const state = await client.redemptionState(asVoucher).catch(() => {
           throw err;
         });
         if (state.redeemed) throw unavailable(MESSAGES.unreachable(platform), 'PLATFORM_UNAVAILABLE');
-        reversed = true;
       }
-      const result = reversed ? await this.store.completeCancel(code, platform, operator.id, requestId) : undefined;
+      const result = await this.store.completeCancel(code, platform, operator.id, requestId).catch((err) => {
+        // reversed on the platform but not here: keep the claim for the resolver
+        this.logger.error({ err, code }, 'voucher reversed on the platform but the local revert failed; left for the resolver');
+        throw new OutcomeUnknown('local revert failed');
+      });
       verifications.inc({ platform, operation: 'cancel', outcome: 'ok' });
-      return result!;
+      return result;
     } catch (err) {
       if (err instanceof OutcomeUnknown) {
         verifications.inc({ platform, operation: 'cancel', outcome: 'unknown' });

@@ -28,6 +28,7 @@ export const MESSAGES = {
   unreachable: (p: PlatformCode) => `${PLATFORM_NAMES[p]}平台暂时无法访问，请稍后重试`,
   outcomeUnknown: (p: PlatformCode) => `${PLATFORM_NAMES[p]}平台未返回核销结果，系统将自动确认，请稍后查询该券状态`,
   operatorMismatch: '操作员必须是当前登录用户',
+  effectPending: '券已在平台核销，系统稍后将自动完成开卡/课程办理，请勿重复核销',
 } as const;
 
 export function cancelWindowOpen(platform: PlatformCode, verifiedAt: Date, now: Date): boolean {
