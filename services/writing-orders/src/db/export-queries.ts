@@ -76,14 +76,36 @@ export interface ExportRow {
   settlement_status: SettlementStatus;
 }
 
-const ROW_SELECT = `SELECT co.id, co.order_id, co.dispatch_id, co.date, co.customer_id, u.username AS customer_service_name, co.customer_commission,
-       co.writer_id, w1.name AS writer_name, co.fee, w1.alipay_name AS writer_alipay_name, w1.alipay_account_encrypted AS writer_alipay_account_encrypted,
-       co.writer_id_2, w2.name AS writer_name_2, co.fee_2, w2.alipay_name AS writer2_alipay_name, w2.alipay_account_encrypted AS writer2_alipay_account_encrypted,
+const ROW_SELECT = `SELECT co.id, co.order_id, co.dispatch_id, co.date, co.customer_id, co.customer_commission, co.writer_id, co.fee, co.writer_id_2, co.fee_2,
        co.order_amount, co.refund_amount, co.fee_per_1000, co.settlement_status
-  FROM customer_orders co
-  LEFT JOIN order_directory_users u ON u.id = co.customer_id
-  LEFT JOIN writers w1 ON w1.writer_id = co.writer_id
-  LEFT JOIN writers w2 ON w2.writer_id = co.writer_id_2`;
+  FROM customer_orders co`;
+
+interface WriterInfo {
+  writer_id: string;
+  name: string | null;
+  alipay_name: string | null;
+  alipay_account_encrypted: string | null;
+}
+
+/**
+ * Names of the writers and customer-service users the export mentions, read once (a few hundred rows)
+ * instead of joined into every page of rows.
+ */
+async function exportLookups(sequelize: Sequelize, where: { sql: string; args: unknown[] }) {
+  const writers = await sequelize.query<WriterInfo>(
+    `SELECT w.writer_id, w.name, w.alipay_name, w.alipay_account_encrypted FROM writers w
+      WHERE w.writer_id IN (SELECT co.writer_id FROM customer_orders co WHERE ${where.sql})
+         OR w.writer_id IN (SELECT co.writer_id_2 FROM customer_orders co WHERE ${where.sql})`,
+    { replacements: [...where.args, ...where.args], type: QueryTypes.SELECT },
+  );
+  const users = await sequelize.query<{ id: number; username: string }>(
+    `SELECT u.id, u.username FROM order_directory_users u WHERE u.id IN (SELECT co.customer_id FROM customer_orders co WHERE ${where.sql})`,
+    { replacements: where.args, type: QueryTypes.SELECT },
+  );
+  return { writers: new Map(writers.map((w) => [w.writer_id, w])), users: new Map(users.map((u) => [Number(u.id), u.username])) };
+}
+
+type PlainRow = Omit<ExportRow, 'customer_service_name' | 'writer_name' | 'writer_alipay_name' | 'writer_alipay_account_encrypted' | 'writer_name_2' | 'writer2_alipay_name' | 'writer2_alipay_account_encrypted'>;
 
 /**
  * Rows in id order, one page at a time (keyset), so an export never holds more than two pages: the
@@ -91,17 +113,32 @@ const ROW_SELECT = `SELECT co.id, co.order_id, co.dispatch_id, co.date, co.custo
  */
 export async function* exportRows(sequelize: Sequelize, f: ExportFilter, pageSize = 2000): AsyncGenerator<ExportRow[]> {
   const where = exportWhere(f);
+  const { writers, users } = await exportLookups(sequelize, where);
   const page = (after: number) =>
-    sequelize.query<ExportRow>(`${ROW_SELECT} WHERE ${where.sql} AND co.id > ? ORDER BY co.id LIMIT ?`, {
+    sequelize.query<PlainRow>(`${ROW_SELECT} WHERE ${where.sql} AND co.id > ? ORDER BY co.id LIMIT ?`, {
       replacements: [...where.args, after, pageSize],
       type: QueryTypes.SELECT,
     });
+  const named = (r: PlainRow): ExportRow => {
+    const w1 = r.writer_id ? writers.get(r.writer_id) : undefined;
+    const w2 = r.writer_id_2 ? writers.get(r.writer_id_2) : undefined;
+    return {
+      ...r,
+      customer_service_name: r.customer_id === null ? null : (users.get(Number(r.customer_id)) ?? null),
+      writer_name: w1?.name ?? null,
+      writer_alipay_name: w1?.alipay_name ?? null,
+      writer_alipay_account_encrypted: w1?.alipay_account_encrypted ?? null,
+      writer_name_2: w2?.name ?? null,
+      writer2_alipay_name: w2?.alipay_name ?? null,
+      writer2_alipay_account_encrypted: w2?.alipay_account_encrypted ?? null,
+    };
+  };
   let rows = await page(0);
   while (rows.length) {
     const next = rows.length === pageSize ? page(rows[rows.length - 1].id) : Promise.resolve([]);
     // a failed prefetch is reported when awaited, not as an unhandled rejection while we write
     next.catch(() => undefined);
-    yield rows;
+    yield rows.map(named);
     rows = await next;
   }
 }
