@@ -43,7 +43,7 @@ after(async () => {
 
 test('on SQLite: import, accept and complete, expiry with re-allocation, CS account, export', async () => {
   const db = stack.services['virtual-orders'].sequelize;
-  const q = <T = Record<string, any>>(sql: string) => db.query<T>(sql, { type: QueryTypes.SELECT });
+  const q = <T extends object = Record<string, any>>(sql: string) => db.query<T>(sql, { type: QueryTypes.SELECT });
   const file = await xlsx(['学生姓名', '补贴金额', '班级'], [['甲', 88.88, '一班'], ['乙', 5, ''], ['', 3]]);
   const imported = await api.call('POST', `${BASE}/import/student-subsidy`, { token: admin, body: fileForm(file) });
   assert.equal(imported.status, 201, JSON.stringify(imported.body));

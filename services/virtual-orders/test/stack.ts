@@ -36,7 +36,7 @@ export interface VirtualHarness {
 }
 
 /** identity + virtual-orders + gateway on MariaDB and NATS; tests talk to the gateway. */
-export async function startVirtualHarness(label: string, env: Record<string, string> = {}): Promise<VirtualHarness> {
+export async function startVirtualHarness(label: string, env: Record<string, string> = {}, options: Pick<VirtualOrdersOptions, 'orderNumber'> = {}): Promise<VirtualHarness> {
   const dbs: Record<string, TestDatabase> = {
     identity: await createTestDatabase(`${label}_identity`),
     'virtual-orders': await createTestDatabase(`${label}_virtual`),
@@ -53,7 +53,7 @@ export async function startVirtualHarness(label: string, env: Record<string, str
     ...env,
   };
   const stack = await startStack({
-    services: [identityService, createVirtualOrdersService({ clock: clock.read, onBuilt: (p) => (parts = p) })],
+    services: [identityService, createVirtualOrdersService({ ...options, clock: clock.read, onBuilt: (p) => (parts = p) })],
     databaseUrl: (name) => dbs[name].url,
     busUrl,
     ports: 'ephemeral',

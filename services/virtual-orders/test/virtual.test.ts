@@ -6,14 +6,17 @@ import { connect } from 'nats';
 import { eventually, sleep } from '@backoffice/kit/testing';
 import ExcelJS from 'exceljs';
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { newOrderNumber } from '../src/domain/order-number.js';
 import { fileForm, startVirtualHarness, xlsx, type VirtualHarness } from './stack.js';
 
 const BASE = '/api/virtual-orders';
 let h: VirtualHarness;
 let db: Sequelize;
 let manager: string;
+/** Order numbers the service must use next (to force a collision); random ones otherwise. */
+const forcedNumbers: string[] = [];
 
-const q = <T = Record<string, any>>(sql: string, replacements: unknown[] = []) => db.query<T>(sql, { replacements, type: QueryTypes.SELECT });
+const q = <T extends object = Record<string, any>>(sql: string, replacements: unknown[] = []) => db.query<T>(sql, { replacements, type: QueryTypes.SELECT });
 const fen = (v: unknown) => Math.round(Number(v) * 100);
 /** DATETIME keeps whole seconds. */
 const createdNow = (at: Date) => Math.abs(new Date(at).getTime() - h.clock.now.getTime()) < 1000;
@@ -34,7 +37,7 @@ async function assertPoolConsistent(name: string) {
 }
 
 before(async () => {
-  h = await startVirtualHarness('virtual', { MAX_IMPORT_MB: '1', IMPORT_SYNC_MAX_KB: '16', VIRTUAL_TASK_MAX_YUAN: '50' });
+  h = await startVirtualHarness('virtual', { MAX_IMPORT_MB: '1', IMPORT_SYNC_MAX_KB: '16', VIRTUAL_TASK_MAX_YUAN: '50' }, { orderNumber: () => forcedNumbers.shift() ?? newOrderNumber() });
   db = h.stack.services['virtual-orders'].sequelize;
   const roles = (await h.api.get('/api/roles', h.admin)).body.data as Array<{ id: number; code: string }>;
   const role = roles.find((r) => r.code === 'virtual_manager')!;
@@ -153,6 +156,17 @@ describe('subsidy import', () => {
     assert.equal(first.status, 201);
     assert.equal(second.body.data.import.id, first.body.data.import.id);
     assert.equal(await poolOf('键乙'), undefined);
+  });
+
+  test('an order number that already exists is drawn again (the whole multi-row INSERT is retried)', async () => {
+    const [{ order_number: taken }] = await q<{ order_number: string }>('SELECT order_number FROM tasks ORDER BY id LIMIT 1');
+    forcedNumbers.push(taken);
+    const res = await upload('/import/student-subsidy', await xlsx(['学生姓名', '补贴金额'], [['撞号学生', 30]]));
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(forcedNumbers.length, 0);
+    const [{ n }] = await q<{ n: number }>('SELECT COUNT(*) AS n FROM tasks WHERE order_number = ?', [taken]);
+    assert.equal(Number(n), 1);
+    await assertPoolConsistent('撞号学生');
   });
 
   test('a large file runs as an import job whose progress can be followed', async () => {

@@ -21,10 +21,7 @@ export function judgeSubsidyRow(cells: Record<string, string>, maxFen: number): 
   const name = (cells[SUBSIDY_COLUMNS.name] ?? '').trim();
   const amountText = (cells[SUBSIDY_COLUMNS.amount] ?? '').trim();
   const idText = (cells[SUBSIDY_COLUMNS.studentId] ?? '').trim();
-  if (!amountText) {
-    if (!name) return { kind: 'skip' };
-    return { kind: 'skip' };
-  }
+  if (!amountText) return { kind: 'skip' };
   if (!name) return { kind: 'reject', reason: '学生姓名不能为空' };
   if (name.length > MAX_NAME_LENGTH) return { kind: 'reject', reason: `学生姓名不能超过${MAX_NAME_LENGTH}个字符` };
   if (!/^-?\d+(\.\d+)?$/.test(amountText)) return { kind: 'reject', reason: `补贴金额必须是数字（当前为“${amountText.slice(0, 20)}”）` };
