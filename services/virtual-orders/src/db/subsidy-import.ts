@@ -12,7 +12,7 @@ import { asDate, type Sql } from './sql.js';
 import type { TaskWriter } from './task-writer.js';
 
 export const SUBSIDY_KIND = 'student_subsidy';
-const BATCH_ROWS = 1000;
+const BATCH_ROWS = 500;
 
 export interface ImportRecord {
   id: string;
