@@ -21,9 +21,3 @@ export const platformCalls = new Counter({
 });
 export const alertsRaised = new Counter({ name: 'pdd_alerts_raised_total', help: 'Alert occurrences by kind (grouped into fewer mails)', labelNames: ['kind'] as const, registers: [metricsRegistry] });
 export const alertMails = new Counter({ name: 'pdd_alert_mails_total', help: 'Alert mails by outcome', labelNames: ['outcome'] as const, registers: [metricsRegistry] });
-export const cycles = new Counter({
-  name: 'pdd_scheduled_cycles_total',
-  help: 'Scheduled cycles by outcome: ran, or skipped because another replica had this interval',
-  labelNames: ['job', 'outcome'] as const,
-  registers: [metricsRegistry],
-});

@@ -3,7 +3,6 @@ import { pddVerifyConfigSchema } from './config.js';
 import { migrations } from './db/migrations.js';
 import { intervalCron } from './domain/schedule.js';
 import { createPddEngine } from './engine.js';
-import { claimInterval } from './jobs/slot-lock.js';
 import type { PddDeps } from './http/context.js';
 import { goodsRoutes } from './http/goods-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
@@ -27,9 +26,7 @@ export const pddVerifyService: ServiceModule<typeof pddVerifyConfigSchema> = {
         {
           name: 'pdd.cycle',
           cron: intervalCron(config.ORDER_CHECK_INTERVAL),
-          run: async () => {
-            if (await claimInterval(sequelize, 'pdd.cycle', config.ORDER_CHECK_INTERVAL)) await engine.runCycle();
-          },
+          run: async () => void (await engine.runCycle()),
         },
         { name: 'pdd.prune-alerts', cron: '0 41 4 * * *', run: async () => void (await engine.alerts.prune(30)) },
       ],

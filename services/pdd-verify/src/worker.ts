@@ -3,7 +3,6 @@ import { pddVerifyConfigSchema } from './config.js';
 import { migrations } from './db/migrations.js';
 import { intervalCron } from './domain/schedule.js';
 import { createPddEngine, type CycleStep } from './engine.js';
-import { claimInterval } from './jobs/slot-lock.js';
 
 export const WORKER_COMMANDS = {
   /** One full cycle, then exit (cron, tests). */
@@ -52,9 +51,7 @@ export async function runWorker(command: WorkerCommand, env: NodeJS.ProcessEnv =
   scheduler.add({
     name: `pdd.${command}`,
     cron: intervalCron(config.ORDER_CHECK_INTERVAL),
-    run: async () => {
-      if (await claimInterval(sequelize, `pdd.${command}`, config.ORDER_CHECK_INTERVAL)) await engine.runCycle(steps);
-    },
+    run: async () => void (await engine.runCycle(steps)),
   });
   logger.info({ every: config.ORDER_CHECK_INTERVAL }, `pdd-verify ${command} worker running`);
   stopOnSignals(async () => {
