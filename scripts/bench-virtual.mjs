@@ -27,13 +27,18 @@ const MB = 1024 * 1024;
 async function measure(work) {
   globalThis.gc?.();
   let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  let heap = process.memoryUsage().heapUsed;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  }, 10);
   const started = process.hrtime.bigint();
   const result = await work();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
-  return { seconds, peakMb: peak / MB, result };
+  return { seconds, peakMb: peak / MB, heapMb: heap / MB, result };
 }
 
 async function freshDatabase(label) {
@@ -207,9 +212,9 @@ async function benchImport() {
   return {
     part: 'import',
     file: { rows: STUDENTS, mb: +(size / MB).toFixed(1) },
-    rawRead: { seconds: read.seconds, peakMb: read.peakMb },
+    rawRead: { seconds: read.seconds, peakMb: read.peakMb, heapMb: read.heapMb },
     rawInsert: { seconds: insert.seconds },
-    service: { seconds: service.seconds, peakMb: service.peakMb, state: service.result.state, accepted: Number(service.result.rows_accepted), tasks: Number(tasks) },
+    service: { seconds: service.seconds, peakMb: service.peakMb, heapMb: service.heapMb, state: service.result.state, accepted: Number(service.result.rows_accepted), tasks: Number(tasks) },
     ratio: service.seconds / baseline,
     target: 'ratio <= 1.3, peak RSS < 250 MB',
     ok: service.seconds / baseline <= 1.3 && service.peakMb < 250,
