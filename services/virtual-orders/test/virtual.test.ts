@@ -169,6 +169,23 @@ describe('subsidy import', () => {
     await assertPoolConsistent('撞号学生');
   });
 
+  test('an import whose process died is taken up again where it stopped, paying nobody twice', async () => {
+    const file = await xlsx(['学生姓名', '补贴金额'], [['续传甲', 15], ['续传乙', 20]]);
+    const first = await upload('/import/student-subsidy', file);
+    assert.equal(first.status, 201);
+    const id = first.body.data.import.id;
+    // as if the process had died after committing its last batch, an hour ago
+    await db.query(`UPDATE virtual_imports SET state = 'running', finished_at = NULL, updated_at = ? WHERE id = ?`, { replacements: [new Date(h.clock.now.getTime() - 3_600_000), id] });
+    const busy = await upload('/import/student-subsidy', file);
+    assert.equal(busy.status, 201, JSON.stringify(busy.body));
+    assert.deepEqual([busy.body.data.import.id, busy.body.data.import.state, busy.body.data.import.rows_accepted], [id, 'completed', 2]);
+    assert.equal(fen((await poolOf('续传甲')).total_amount), 1500);
+    assert.equal(fen((await poolOf('续传乙')).total_amount), 2000);
+    await db.query(`UPDATE virtual_imports SET state = 'running', updated_at = ? WHERE id = ?`, { replacements: [h.clock.now, id] });
+    const running = await upload('/import/student-subsidy', file);
+    assert.deepEqual([running.status, running.body.message], [200, '该文件正在导入中，请查看导入进度']);
+  });
+
   test('a large file runs as an import job whose progress can be followed', async () => {
     const rows = Array.from({ length: 600 }, (_, i) => [`批量学生${i + 1}`, 5 + (i % 20) * 5, `学号${i}`]);
     const res = await upload('/import/student-subsidy', await xlsx(['学生姓名', '补贴金额', '学号'], rows));

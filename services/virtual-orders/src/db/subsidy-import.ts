@@ -13,6 +13,8 @@ import type { TaskWriter } from './task-writer.js';
 
 export const SUBSIDY_KIND = 'student_subsidy';
 const BATCH_ROWS = 500;
+/** An unfinished import without progress for this long belongs to a process that is gone. */
+const STALE_MINUTES = 10;
 
 export interface ImportRecord {
   id: string;
@@ -29,6 +31,7 @@ export interface ImportRecord {
   tasks_generated: number;
   error_message: string | null;
   created_at: unknown;
+  updated_at: unknown;
   finished_at: unknown;
 }
 
@@ -86,10 +89,17 @@ export class SubsidyImports {
     }
     const [byFile] = await this.sql.select<ImportRecord>('SELECT * FROM virtual_imports WHERE kind = ? AND file_sha256 = ?', [SUBSIDY_KIND, input.sha256]);
     if (byFile) {
-      if (byFile.state !== 'failed') return { record: byFile, existing: true };
-      const claimed = await this.sql.run(`UPDATE virtual_imports SET state = 'pending', error_message = NULL, updated_at = ? WHERE id = ? AND state = 'failed'`, [this.clock(), byFile.id]);
-      if (claimed === 1) return { record: (await this.find(byFile.id))!, existing: false };
-      return { record: (await this.find(byFile.id))!, existing: true };
+      // a failed import, or one whose process died (no progress for STALE_MINUTES), is taken up again
+      const stale = new Date(this.clock().getTime() - STALE_MINUTES * 60_000);
+      const resumable = byFile.state === 'failed' || (byFile.state !== 'completed' && (asDate(byFile.updated_at) ?? new Date()) < stale);
+      if (!resumable) return { record: byFile, existing: true };
+      const claimed = await this.sql.run(`UPDATE virtual_imports SET state = 'pending', error_message = NULL, updated_at = ? WHERE id = ? AND state = ? AND updated_at = ?`, [
+        this.clock(),
+        byFile.id,
+        byFile.state,
+        byFile.updated_at,
+      ]);
+      return { record: (await this.find(byFile.id))!, existing: claimed !== 1 };
     }
     const id = randomUUID();
     const now = this.clock();
