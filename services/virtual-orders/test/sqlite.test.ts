@@ -82,4 +82,9 @@ test('on SQLite: import, accept and complete, expiry with re-allocation, CS acco
   assert.equal(wb.getWorksheet('学生收入统计')!.actualRowCount, 3);
   const report = await api.post(`${BASE}/reports/snapshot`, {}, admin);
   assert.equal(report.status, 200, JSON.stringify(report.body));
+
+  const docs = (await api.get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+  for (const path of ['/import/student-subsidy', '/imports/{id}', '/tasks/{order_number}/accept', '/student-income/export', '/customer-service/{role_id}', '/student-pools', '/stats']) {
+    assert.ok(docs.paths[`${BASE}${path}`], `${path} documented`);
+  }
 });
