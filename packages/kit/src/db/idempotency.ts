@@ -1,5 +1,5 @@
 import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
-import { affectedRows } from './results.js';
+import { runWrite } from './results.js';
 import { inTransaction } from './transaction.js';
 
 export interface StoredResponse {
@@ -45,6 +45,5 @@ export async function runIdempotent(
 
 /** Forgets keys older than `hours` (a retry comes within minutes; the table must not grow forever). */
 export async function pruneIdempotencyKeys(sequelize: Sequelize, hours = 48): Promise<number> {
-  const [, meta] = await sequelize.query('DELETE FROM idempotency_keys WHERE created_at < ?', { replacements: [new Date(Date.now() - hours * 3_600_000)] });
-  return affectedRows(meta);
+  return runWrite(sequelize, 'DELETE FROM idempotency_keys WHERE created_at < ?', { replacements: [new Date(Date.now() - hours * 3_600_000)] });
 }

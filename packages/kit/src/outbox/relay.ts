@@ -3,7 +3,7 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Logger } from 'pino';
 import { publishAll, type EventBus } from '../bus/types.js';
 import { dialectOf } from '../db/database.js';
-import { affectedRows } from '../db/results.js';
+import { runWrite } from '../db/results.js';
 import { outboxBacklog, outboxOldestAge, outboxPublished } from '../metrics.js';
 
 export interface RelayOptions {
@@ -175,9 +175,6 @@ export class OutboxRelay {
 
 /** Puts every `failed` row back in line (the `outbox:redrive` command). Returns how many. */
 export async function redriveFailedOutbox(sequelize: Sequelize): Promise<number> {
-  const [, meta] = await sequelize.query(`UPDATE outbox SET status = 'pending', attempts = 0, available_at = ? WHERE status = 'failed'`, {
-    replacements: [new Date()],
-  });
-  return affectedRows(meta);
+  return runWrite(sequelize, `UPDATE outbox SET status = 'pending', attempts = 0, available_at = ? WHERE status = 'failed'`, { replacements: [new Date()] });
 }
 

@@ -68,7 +68,7 @@ export class WriterStore {
 
   /** Links an identity account to a writer that has none yet; false when another request linked one first. */
   async linkAccount(writerId: number, userId: number): Promise<boolean> {
-    const [, meta] = await this.sequelize.query('UPDATE writers SET user_id = ? WHERE id = ? AND user_id IS NULL', { replacements: [userId, writerId] });
+    const [, meta] = await this.sequelize.query('UPDATE writers SET user_id = ? WHERE id = ? AND user_id IS NULL', { replacements: [userId, writerId], type: QueryTypes.UPDATE });
     return affectedRows(meta) === 1;
   }
 
