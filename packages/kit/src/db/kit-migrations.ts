@@ -58,4 +58,20 @@ export const kitMigrations: Migration[] = [
       await qi.dropTable('idempotency_keys');
     },
   },
+  {
+    // the prune job deletes by age (and the relay claims by status, id: `outbox_status_id` above)
+    name: '0002-kit-prune-indexes',
+    async up({ queryInterface: qi }) {
+      await qi.addIndex('outbox', ['status', 'sent_at'], { name: 'outbox_status_sent_at' });
+      await qi.addIndex('inbox', ['handled_at'], { name: 'inbox_handled_at' });
+      await qi.addIndex('job_locks', ['locked_at'], { name: 'job_locks_locked_at' });
+      await qi.addIndex('idempotency_keys', ['created_at'], { name: 'idempotency_keys_created_at' });
+    },
+    async down({ queryInterface: qi }) {
+      await qi.removeIndex('idempotency_keys', 'idempotency_keys_created_at');
+      await qi.removeIndex('job_locks', 'job_locks_locked_at');
+      await qi.removeIndex('inbox', 'inbox_handled_at');
+      await qi.removeIndex('outbox', 'outbox_status_sent_at');
+    },
+  },
 ];
