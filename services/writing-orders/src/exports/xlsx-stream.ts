@@ -39,24 +39,27 @@ export class XlsxResponse {
   }
 
   /**
-   * Resolves once what was written so far has been compressed and sent. exceljs's sheet buffer writes
-   * into the zip's compressor without waiting, so without this a fast database fills memory with XML
-   * faster than it is deflated; waiting here after each page keeps about one page in memory.
+   * Keeps memory bounded. exceljs's sheet buffer writes into the zip's compressor without waiting, so a
+   * fast database could fill memory with XML faster than it is deflated: when more than `maxBufferedMb`
+   * waits there (or the client is not reading), this waits for it to drain. Otherwise it only yields to
+   * the event loop, so compression and the next page's query go on while rows are being made.
    */
-  async drained() {
+  async drained(maxBufferedMb = 2) {
     // internals of exceljs's stream writer: the sheet's StreamBuf and the (readable-stream) PassThrough
-    // of the zip it writes into; a write over its high-water mark sets needDrain and 'drain' follows
-    type Pipe = Writable & { _writableState?: { needDrain?: boolean } };
-    const pipes = ((this.current as unknown as { stream?: { pipes?: Pipe[] } } | null)?.stream?.pipes ?? []).filter(
-      (p) => p.writableNeedDrain ?? p._writableState?.needDrain,
-    );
-    for (const target of [...pipes, this.res]) {
-      const full = target === this.res ? this.res.writableNeedDrain : true;
-      if (!full || this.res.destroyed) continue;
+    // of the zip it writes into
+    type Pipe = Writable & { _writableState?: { length?: number } };
+    const pipes = (this.current as unknown as { stream?: { pipes?: Pipe[] } } | null)?.stream?.pipes ?? [];
+    const full = [
+      ...pipes.filter((p) => (p.writableLength ?? p._writableState?.length ?? 0) > maxBufferedMb * 1024 * 1024),
+      ...(this.res.writableNeedDrain ? [this.res] : []),
+    ];
+    for (const target of full) {
+      if (this.res.destroyed) break;
       const stop = new AbortController();
       await Promise.race([once(target, 'drain', { signal: stop.signal }), once(this.res, 'close', { signal: stop.signal })]).catch(() => undefined);
       stop.abort();
     }
+    if (!full.length) await new Promise((resolve) => setImmediate(resolve));
     if (this.res.destroyed) throw new Error('client went away during the export');
   }
 
