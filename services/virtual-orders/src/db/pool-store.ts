@@ -88,7 +88,8 @@ export class PoolStore {
       total.pools += batch.pools;
       total.amountFen += batch.amountFen;
       this.observe.expired(batch.tasks);
-      if (batch.rows < EXPIRY_BATCH) return total;
+      // until a pass finds nothing: a row another replica held (and maybe gave up) is looked at again
+      if (batch.rows === 0) return total;
     }
   }
 

@@ -10,7 +10,7 @@ export class Sql {
   }
 
   select<T extends object>(sql: string, replacements: unknown[] = [], transaction?: Transaction): Promise<T[]> {
-    return this.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT, transaction });
+    return this.sequelize.query<T>(sql, { replacements: replacements.length ? replacements : undefined, type: QueryTypes.SELECT, transaction });
   }
 
   /** Runs a write; UPDATE and DELETE answer the rows they touched (both dialects report it for BULK* types). */
@@ -18,9 +18,9 @@ export class Sql {
     const verb = sql.trimStart().slice(0, 6).toUpperCase();
     if (verb === 'UPDATE' || verb === 'DELETE') {
       const type = verb === 'UPDATE' ? QueryTypes.BULKUPDATE : QueryTypes.BULKDELETE;
-      return Number(await this.sequelize.query(sql, { replacements, transaction, type }));
+      return Number(await this.sequelize.query(sql, { replacements: replacements.length ? replacements : undefined, transaction, type }));
     }
-    await this.sequelize.query(sql, { replacements, transaction });
+    await this.sequelize.query(sql, { replacements: replacements.length ? replacements : undefined, transaction });
     return 0;
   }
 
@@ -40,8 +40,9 @@ export class Sql {
 
   /** INSERT … that adds to counters when the key exists. */
   upsertAdd(table: string, key: string, columns: string[], rows: unknown[][], add: string[], set: Record<string, string> = {}): { sql: string; replacements: unknown[] } {
-    const placeholders = rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ');
-    const replacements = rows.flat();
+    // literals rather than replacements: the same escaping, without re-scanning a large statement for `?`
+    const placeholders = rows.map((r) => `(${r.map((v) => this.literal(v)).join(', ')})`).join(', ');
+    const replacements: unknown[] = [];
     const incoming = (c: string) => (this.mysql ? `VALUES(${c})` : `excluded.${c}`);
     const updates = [
       ...add.map((c) => `${c} = ${c} + ${incoming(c)}`),
