@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { badRequest, notFound, ok, permissions } from '@backoffice/contracts';
+import { parseInput } from '@backoffice/kit';
 import { z } from 'zod';
 import { importView } from '../db/subsidy-import.js';
 import { CS_COLUMNS, judgeCsRow, type CsRow } from '../domain/cs-rows.js';
@@ -28,7 +29,7 @@ export function importRoutes(deps: VirtualDeps) {
         let handedOver = false;
         try {
           await assertXlsx(file.path);
-          const key = idempotencyKey.parse(req.get('idempotency-key') || undefined);
+          const key = parseInput(idempotencyKey, req.get('idempotency-key') || undefined);
           const { record, existing } = await imports.register({ sha256: await sha256File(file.path), key, fileName: file.originalname, userId: req.user?.id ?? null });
           if (existing) {
             const message = record.state === 'completed' ? '该文件已导入过，不会重复发放补贴' : '该文件正在导入中，请查看导入进度';
