@@ -10,13 +10,24 @@ const completed = new Counter({ name: 'virtual_tasks_completed_total', help: 'Vi
 
 let source: (() => Promise<Overview>) | undefined;
 
+/** The figures for one scrape; a database hiccup leaves the gauges as they were rather than failing /metrics. */
+let cached: { at: number; value: Promise<Overview | undefined> } | undefined;
+function figures(): Promise<Overview | undefined> {
+  // the four gauges of one scrape share one read
+  if (cached && Date.now() - cached.at < 1000) return cached.value;
+  const read = source;
+  const value = read ? read().catch(() => undefined) : Promise.resolve(undefined);
+  cached = { at: Date.now(), value };
+  return value;
+}
+
 new Gauge({
   name: 'virtual_task_completion_ratio',
   help: 'Completed virtual tasks / all current virtual tasks',
   registers: [metricsRegistry],
   async collect() {
-    if (!source) return;
-    const o = await source();
+    const o = await figures();
+    if (!o) return;
     this.set(o.total_tasks ? o.completed_tasks / o.total_tasks : 0);
   },
 });
@@ -26,8 +37,8 @@ new Gauge({
   labelNames: ['status'] as const,
   registers: [metricsRegistry],
   async collect() {
-    if (!source) return;
-    const o = await source();
+    const o = await figures();
+    if (!o) return;
     this.set({ status: 'open' }, o.open_tasks);
     this.set({ status: 'accepted' }, o.accepted_tasks);
     this.set({ status: 'completed' }, o.completed_tasks);
@@ -39,8 +50,8 @@ new Gauge({
   labelNames: ['status'] as const,
   registers: [metricsRegistry],
   async collect() {
-    if (!source) return;
-    const o = await source();
+    const o = await figures();
+    if (!o) return;
     for (const [status, n] of Object.entries(o.pools)) this.set({ status }, n);
   },
 });
@@ -50,8 +61,8 @@ new Gauge({
   labelNames: ['kind'] as const,
   registers: [metricsRegistry],
   async collect() {
-    if (!source) return;
-    const o = await source();
+    const o = await figures();
+    if (!o) return;
     this.set({ kind: 'total' }, o.total_subsidy_fen / 100);
     this.set({ kind: 'completed' }, o.completed_fen / 100);
     this.set({ kind: 'unpaid' }, o.remaining_fen / 100);
@@ -67,4 +78,5 @@ export const metricsObserver: Observer = {
 /** The gauges read the figures of the (last started) service in this process when scraped. */
 export function useMetricsSource(read: (() => Promise<Overview>) | undefined) {
   source = read;
+  cached = undefined;
 }
