@@ -32,6 +32,8 @@ export const virtualOrdersConfigSchema = baseConfigSchema({ port: 8083, service:
   TASK_DELIVERY_DATE_DAYS: z.coerce.number().int().min(1).default(3),
   /** Hours after creation an unaccepted task expires. */
   TASK_EXPIRY_HOURS: z.coerce.number().int().min(1).default(24),
+  /** Run the hourly expiry and daily report jobs in this process (tests drive them by hand). */
+  VIRTUAL_SCHEDULED_JOBS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Offset of the business day (Asia/Shanghai) used for report dates and date filters. */
   BUSINESS_UTC_OFFSET: z
     .string()

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiRouter, pruneIdempotencyKeys, type ServiceModule } from '@backoffice/kit';
+import { ApiRouter, pruneIdempotencyKeys, type ScheduledJob, type ServiceModule } from '@backoffice/kit';
 import { taskTemplate, virtualOrdersConfigSchema } from './config.js';
 import { CsAccounts } from './cs-accounts.js';
 import { migrations } from './db/migrations.js';
@@ -79,23 +79,24 @@ export function createVirtualOrdersService(options: VirtualOrdersOptions = {}): 
       const readOverview = () => overview(sql);
       useMetricsSource(readOverview);
       options.onBuilt?.({ pools, imports, sql, writer });
+      const jobs: ScheduledJob[] = [
+        // seed 000 过期处理: every hour, tasks unaccepted 24 h after creation go back to the pool
+        {
+          name: EXPIRY_JOB,
+          cron: '0 0 * * * *',
+          run: async () => {
+            const result = await pools.expireOverdue();
+            if (result.tasks) logger.info(result, 'expired virtual tasks returned to their pools');
+          },
+        },
+        // shortly after midnight in Shanghai (16:05 UTC): yesterday's figures
+        { name: REPORT_JOB, cron: '0 5 16 * * *', run: async () => void (await takeSnapshot(sql, businessDay(addDays(clock(), -1), config.BUSINESS_UTC_OFFSET), clock())) },
+        { name: 'virtual-orders.prune-idempotency-keys', cron: '0 27 3 * * *', run: async () => void (await pruneIdempotencyKeys(sequelize, 48)) },
+      ];
       return {
         routers: [importRoutes(deps), taskRoutes(deps), poolRoutes(deps), incomeRoutes(deps), csRoutes(deps), reportRoutes(deps)],
         subscriptions: [reallocationSubscription(sequelize, pools, metricsObserver)],
-        jobs: [
-          // seed 000 过期处理: every hour, tasks unaccepted 24 h after creation go back to the pool
-          {
-            name: EXPIRY_JOB,
-            cron: '0 0 * * * *',
-            run: async () => {
-              const result = await pools.expireOverdue();
-              if (result.tasks) logger.info(result, 'expired virtual tasks returned to their pools');
-            },
-          },
-          // shortly after midnight in Shanghai (16:05 UTC): yesterday's figures
-          { name: REPORT_JOB, cron: '0 5 16 * * *', run: async () => void (await takeSnapshot(sql, businessDay(addDays(clock(), -1), config.BUSINESS_UTC_OFFSET), clock())) },
-          { name: 'virtual-orders.prune-idempotency-keys', cron: '0 27 3 * * *', run: async () => void (await pruneIdempotencyKeys(sequelize, 48)) },
-        ],
+        jobs: config.VIRTUAL_SCHEDULED_JOBS ? jobs : [],
         close: async () => {
           await Promise.allSettled([...running]);
           identity.shutdown();

@@ -30,7 +30,7 @@ before(async () => {
     ports: 'ephemeral',
     gateway: true,
     accessLog: false,
-    env: { ADMIN_PASSWORD, DATA_ENCRYPTION_KEY: 'virtual-sqlite-key-0123456789', UPLOAD_ROOT: dir, LOG_LEVEL: 'silent' },
+    env: { ADMIN_PASSWORD, DATA_ENCRYPTION_KEY: 'virtual-sqlite-key-0123456789', UPLOAD_ROOT: dir, LOG_LEVEL: 'silent', VIRTUAL_SCHEDULED_JOBS: 'false' },
   });
   api = apiClient(stack.gateway!.url);
   admin = (await api.post('/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD })).body.data.token;

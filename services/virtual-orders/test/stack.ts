@@ -48,6 +48,8 @@ export async function startVirtualHarness(label: string, env: Record<string, str
   const fullEnv = {
     ADMIN_PASSWORD,
     DATA_ENCRYPTION_KEY: 'virtual-test-encryption-key-0123456789',
+    // the tests move time themselves and call the expiry directly; no cron tick may interfere
+    VIRTUAL_SCHEDULED_JOBS: 'false',
     UPLOAD_ROOT: uploadRoot,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
