@@ -93,6 +93,8 @@ try {
     UPLOAD_ROOT: work,
     JWKS_URL: `http://127.0.0.1:${ports.identity}/.well-known/jwks.json`,
     IDENTITY_URL: `http://127.0.0.1:${ports.identity}`,
+    // e.g. BENCH_SERVICE_NODE_OPTIONS=--max-semi-space-size=4 to see how much of the peak is GC slack
+    ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
   });
   await waitReady(`http://127.0.0.1:${ports.writing}/readyz`);
   const rssAtStart = peakRssMb(writing.pid);
