@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DatabaseError, QueryTypes, type Sequelize } from 'sequelize';
+import { DatabaseError, QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { inTransaction, migrateUp, openDatabase, pruneIdempotencyKeys, runIdempotent } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 
@@ -65,4 +65,26 @@ test('a transaction chosen as a deadlock victim is run again; other errors are n
   let plain = 0;
   await assert.rejects(inTransaction(sequelize, async () => { plain++; throw new Error('rule broken'); }));
   assert.equal(plain, 1);
+});
+
+test('MariaDB transactions run at READ COMMITTED without a SET before each one; a transaction may still ask for another level', async () => {
+  const statements: string[] = [];
+  const one = openDatabase(db.url, { logging: (sql) => void statements.push(String(sql)), pool: { max: 1, min: 0, idle: 10_000, acquire: 10_000 } });
+  const [id] = await sequelize.query("INSERT INTO orders (label) VALUES ('v0')", { type: QueryTypes.INSERT });
+  let version = 0;
+  // reads a row, lets another connection change and commit it, reads again: READ COMMITTED sees the change
+  const readTwice = async (transaction: Transaction) => {
+    const read = async () => (await one.query<{ label: string }>('SELECT label FROM orders WHERE id = ?', { replacements: [id], type: QueryTypes.SELECT, transaction }))[0].label;
+    const first = await read();
+    await sequelize.query('UPDATE orders SET label = ? WHERE id = ?', { replacements: [`v${++version}`, id] });
+    return [first, await read()];
+  };
+  try {
+    assert.deepEqual(await one.transaction(readTwice), ['v0', 'v1']);
+    assert.deepEqual(await one.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.REPEATABLE_READ }, readTwice), ['v1', 'v1']);
+    assert.deepEqual(await one.transaction(readTwice), ['v2', 'v3'], 'the other level was for that transaction only');
+    assert.equal(statements.filter((s) => /ISOLATION LEVEL/i.test(s)).length, 1, 'only the transaction that asked for a level set one');
+  } finally {
+    await one.close();
+  }
 });

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Sequelize, Transaction, type Options } from 'sequelize';
 
+const READ_COMMITTED = Transaction.ISOLATION_LEVELS.READ_COMMITTED;
+
 export type Dialect = 'mysql' | 'sqlite';
 
 /**
@@ -36,8 +38,15 @@ export function openDatabase(url: string, opts: { logging?: Options['logging']; 
     dialect: 'mysql',
     // READ COMMITTED: no gap locks, so the outbox relay's claim (FOR UPDATE SKIP LOCKED) does not
     // deadlock with transactions inserting new outbox rows. Correctness rests on row locks, versions
-    // and unique keys, which this level keeps.
-    isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED,
+    // and unique keys, which this level keeps. Set once per connection rather than through
+    // Sequelize's `isolationLevel`, which sends a SET before every transaction (a round trip each;
+    // a transaction given its own `isolationLevel` still gets it, for that transaction only).
+    hooks: {
+      afterConnect: async (connection: unknown) => {
+        const conn = connection as { query(sql: string, cb: (err: Error | null) => void): void };
+        await new Promise<void>((resolve, reject) => conn.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${READ_COMMITTED}`, (err) => (err ? reject(err) : resolve())));
+      },
+    },
     pool: opts.pool ?? { max: 10, min: 0, idle: 10_000, acquire: 10_000 },
     dialectOptions: { dateStrings: false, supportBigNumbers: true, bigNumberStrings: true, decimalNumbers: false, charset: 'utf8mb4' },
   });
