@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +36,6 @@ async function billKind(path: string): Promise<'xlsx' | 'csv' | null> {
   if (type?.ext === 'xlsx') return 'xlsx';
   if (type) return null;
   // no magic number: accept text without NUL bytes as CSV
-  const { createReadStream } = await import('node:fs');
   for await (const chunk of createReadStream(path, { start: 0, end: 8191 })) if ((chunk as Buffer).includes(0)) return null;
   return 'csv';
 }
