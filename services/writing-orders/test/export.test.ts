@@ -176,6 +176,34 @@ describe('commission export (八 6)', () => {
   });
 });
 
+describe('an export the client walks away from', () => {
+  test('the service gives the database connection back: eleven abandoned exports, then a full one', async () => {
+    await db(h).query(
+      `INSERT INTO customer_orders (order_id, date, is_fixed, fee, customer_id, writer_id, order_amount, customer_commission, settlement_status, new_customer, is_locked,
+                                    writer_settlement_exported, customer_settlement_exported, created_by, created_at, updated_at)
+       SELECT CONCAT('BULK-', seq), '2026-01-15', 1, 10, ?, ?, 100, 9, 'Eligible', 0, 0, 0, 0, ?, NOW(), NOW() FROM seq_1_to_10000`,
+      { replacements: [cs1.id, w1, cs1.id] },
+    );
+    // straight to the service: what the gateway does with a client that left is its own business
+    const url = `${h.stack.services['writing-orders'].url}/api/customer-orders/export-commission-data?start=2026-01-01&end=2026-01-31&format=xlsx`;
+    // more than the pool's ten connections: a leaked one per abandoned export would exhaust it
+    for (let i = 0; i < 11; i++) {
+      const stop = new AbortController();
+      const res = await fetch(url, { headers: { authorization: `Bearer ${fin.token}` }, signal: stop.signal });
+      assert.equal(res.status, 200);
+      const reader = res.body!.getReader();
+      await reader.read();
+      stop.abort();
+      await reader.cancel().catch(() => undefined);
+    }
+    const { res, bytes } = await download('/api/customer-orders/export-commission-data?start=2026-01-01&end=2026-01-31&format=xlsx', fin.token);
+    assert.equal(res.status, 200);
+    const sheets = await readBack(bytes);
+    assert.equal(sheets['佣金明细'].length, 1 + 10000);
+    assert.deepEqual(sheets['汇总'][1], [10000, 90000, 100000]);
+  });
+});
+
 describe('customer-order export (/customer-orders/export)', () => {
   test('finance sees every order in range, with is_settled', async () => {
     const res = await h.api.get(`/api/customer-orders/export?${RANGE}`, fin.token);
