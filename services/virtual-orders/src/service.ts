@@ -33,7 +33,7 @@ export interface VirtualOrdersOptions {
   clock?: Clock;
   random?: RandomSource;
   orderNumber?: OrderNumberSource;
-  onBuilt?: (parts: { pools: PoolStore; imports: SubsidyImports; sql: Sql; writer: TaskWriter }) => void;
+  onBuilt?: (parts: { pools: PoolStore; imports: SubsidyImports; sql: Sql; writer: TaskWriter; jobs: ScheduledJob[] }) => void;
 }
 
 /** virtual-orders: student subsidies, virtual tasks, expiry and re-allocation, dedicated CS (seed 000). */
@@ -78,7 +78,6 @@ export function createVirtualOrdersService(options: VirtualOrdersOptions = {}): 
       };
       const readOverview = () => overview(sql);
       useMetricsSource(readOverview);
-      options.onBuilt?.({ pools, imports, sql, writer });
       const jobs: ScheduledJob[] = [
         // seed 000 过期处理: every hour, tasks unaccepted 24 h after creation go back to the pool
         {
@@ -93,6 +92,7 @@ export function createVirtualOrdersService(options: VirtualOrdersOptions = {}): 
         { name: REPORT_JOB, cron: '0 5 16 * * *', run: async () => void (await takeSnapshot(sql, businessDay(addDays(clock(), -1), config.BUSINESS_UTC_OFFSET), clock())) },
         { name: 'virtual-orders.prune-idempotency-keys', cron: '0 27 3 * * *', run: async () => void (await pruneIdempotencyKeys(sequelize, 48)) },
       ];
+      options.onBuilt?.({ pools, imports, sql, writer, jobs });
       return {
         routers: [importRoutes(deps), taskRoutes(deps), poolRoutes(deps), incomeRoutes(deps), csRoutes(deps), reportRoutes(deps)],
         subscriptions: [reallocationSubscription(sequelize, pools, metricsObserver)],

@@ -7,6 +7,7 @@ import { eventually, sleep } from '@backoffice/kit/testing';
 import ExcelJS from 'exceljs';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { newOrderNumber } from '../src/domain/order-number.js';
+import { EXPIRY_JOB } from '../src/index.js';
 import { fileForm, startVirtualHarness, xlsx, type VirtualHarness } from './stack.js';
 
 const BASE = '/api/virtual-orders';
@@ -270,8 +271,10 @@ describe('tasks', () => {
 });
 
 describe('expiry and re-allocation', () => {
+  let replica: Awaited<ReturnType<VirtualHarness['replica']>>;
+
   test('24 h unaccepted: two replicas return each amount once, the consumer regenerates once, a redelivered event changes nothing', async () => {
-    const replica = await h.replica();
+    replica = await h.replica();
     const before = await assertPoolConsistent('李四');
     const acceptedBefore = (await q(`SELECT COUNT(*) AS n FROM tasks WHERE status <> 'open'`))[0].n;
     const openBefore = Number((await q(`SELECT COUNT(*) AS n FROM tasks WHERE status = 'open'`))[0].n);
@@ -313,6 +316,26 @@ describe('expiry and re-allocation', () => {
     await eventually(async () => (await duplicates()) >= seen + 2, 10_000, 'the redelivered events to reach the inbox');
     assert.deepEqual(await q('SELECT order_number FROM tasks ORDER BY order_number'), snapshot);
     await assertPoolConsistent('李四');
+  });
+
+  test('the hourly job under the scheduler lock: of two replicas ticking at once, one runs it', async () => {
+    h.clock.advanceHours(25);
+    const overdue = Number((await q(`SELECT COUNT(*) AS n FROM tasks WHERE status = 'open'`))[0].n);
+    assert.ok(overdue > 0);
+    const job = (parts: typeof h.parts) => parts.jobs.find((j) => j.name === EXPIRY_JOB)!;
+    const tick = new Date(h.clock.now.getTime());
+    const ran = await Promise.all([
+      h.stack.services['virtual-orders'].scheduler.runTick(job(h.parts), tick),
+      replica.service.scheduler.runTick(job(replica.parts), tick),
+    ]);
+    assert.deepEqual(ran.sort(), [false, true]);
+    await eventually(async () => {
+      const [{ remaining }] = await q<{ remaining: string }>(`SELECT SUM(remaining_amount) AS remaining FROM virtual_order_pool WHERE status = 'active'`);
+      return fen(remaining) === 0;
+    }, 45_000, 'the amounts the job returned to be re-allocated');
+    await assertPoolConsistent('李四');
+    const [{ n }] = await q<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks WHERE status = 'open' AND created_at < ?`, [new Date(h.clock.now.getTime() - 1000)]);
+    assert.equal(Number(n), 0);
   });
 
   test('POST /reallocate/:student_id expires overdue tasks and allocates what remains at once', async () => {
