@@ -40,9 +40,9 @@ try {
   const lines = [
     '',
     'Back office is running (single process, SQLite in ./data, in-memory bus):',
-    `  gateway      ${stack.gateway!.url}        (API docs: ${stack.gateway!.url}/docs)`,
-    ...Object.values(stack.services).map((s) => `  ${s.name.padEnd(14)} ${s.url}`),
-    ...[sandboxes.meituan, sandboxes.douyin, sandboxes.pdd].map((s) => `  ${`${s.name} sandbox`.padEnd(14)} ${s.url}`),
+    `  ${'gateway'.padEnd(16)} ${stack.gateway!.url}  (API docs: ${stack.gateway!.url}/docs)`,
+    ...Object.values(stack.services).map((s) => `  ${s.name.padEnd(16)} ${s.url}`),
+    ...[sandboxes.meituan, sandboxes.douyin, sandboxes.pdd].map((s) => `  ${`${s.name} sandbox`.padEnd(16)} ${s.url}`),
     '',
     'Press Ctrl-C to stop.',
     '',
