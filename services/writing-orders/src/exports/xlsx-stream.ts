@@ -3,6 +3,9 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 
+/** A client that reads nothing for this long loses the export. */
+const STALL_MS = 60_000;
+
 export interface SheetColumn {
   header: string;
   key: string;
@@ -56,8 +59,16 @@ export class XlsxResponse {
     for (const target of full) {
       if (this.res.destroyed) break;
       const stop = new AbortController();
-      await Promise.race([once(target, 'drain', { signal: stop.signal }), once(this.res, 'close', { signal: stop.signal })]).catch(() => undefined);
-      stop.abort();
+      const stalled = setTimeout(() => stop.abort(), STALL_MS);
+      try {
+        await Promise.race([once(target, 'drain', { signal: stop.signal }), once(this.res, 'close', { signal: stop.signal })]);
+      } catch {
+        // a client that stops reading without leaving would hold a database connection forever
+        if (stop.signal.aborted) this.res.destroy();
+      } finally {
+        clearTimeout(stalled);
+        stop.abort();
+      }
     }
     if (!full.length) await new Promise((resolve) => setImmediate(resolve));
     if (this.res.destroyed) throw new Error('client went away during the export');
