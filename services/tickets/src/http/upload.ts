@@ -22,7 +22,8 @@ export function receiptUpload(incomingDir: string, maxMb: number): RequestHandle
       if (!err) return next();
       // multer removes what it wrote for a failed request only in part: clean up what is left
       const files = (req.files as Express.Multer.File[] | undefined) ?? [];
-      void Promise.all(files.map((f) => rm(f.path, { force: true })));
+      // a part multer never finished is listed without a path: remove only real files, and never let the cleanup reject
+      for (const f of files) if (f.path) void rm(f.path, { force: true }).catch(() => undefined);
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, `单个文件不能超过 ${maxMb}MB`, 'FILE_TOO_LARGE', 1));
         if (err.code === 'LIMIT_FILE_COUNT' || (err.code === 'LIMIT_UNEXPECTED_FILE' && err.field === UPLOAD_FIELD)) {

@@ -18,7 +18,8 @@ export function excelUpload(incomingDir: string, maxMb: number): RequestHandler 
   return (req, res, next) => {
     parse(req, res, (err: unknown) => {
       if (!err) return req.file ? next() : next(badRequest('请选择要上传的 Excel 文件（字段名 file）', 'FILE_REQUIRED'));
-      if (req.file) void rm(req.file.path, { force: true });
+      // multer may leave a file entry without a path (a part it never finished): remove only a real file, and never let the cleanup reject
+      void discardUpload(req.file?.path);
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, `文件不能超过 ${maxMb}MB`, 'FILE_TOO_LARGE', 1));
         if (err.code === 'LIMIT_UNEXPECTED_FILE') return next(badRequest(`请使用 ${FILE_FIELD} 字段上传一个文件`, 'UNEXPECTED_FIELD'));
@@ -27,6 +28,11 @@ export function excelUpload(incomingDir: string, maxMb: number): RequestHandler 
       next(badRequest('上传内容不合法，请使用 multipart/form-data', 'BAD_MULTIPART'));
     });
   };
+}
+
+/** Removes a temporary upload if there is one; never rejects (a failed cleanup must not become an unhandled rejection). */
+export async function discardUpload(path: string | undefined): Promise<void> {
+  if (typeof path === 'string' && path) await rm(path, { force: true }).catch(() => undefined);
 }
 
 /** The type read from the bytes, not the name: an .xlsx is a zip with the OOXML parts file-type recognises. */

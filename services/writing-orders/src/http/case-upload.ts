@@ -7,6 +7,10 @@ import { MAX_CASE_IMAGES } from '../domain/cases.js';
 export const CASE_IMAGE_FIELD = 'images';
 
 const uploadedFiles = (req: Parameters<RequestHandler>[0]) => (req.files as Express.Multer.File[] | undefined) ?? [];
+/** A part multer never finished is listed without a path; a cleanup must never reject (nobody awaits it). */
+const discardUploads = (req: Parameters<RequestHandler>[0]) => {
+  for (const f of uploadedFiles(req)) if (f.path) void rm(f.path, { force: true }).catch(() => undefined);
+};
 
 /**
  * Multipart parsing to temporary files (never whole uploads in memory) with the seed's limits and
@@ -20,13 +24,13 @@ export function caseUpload(incomingDir: string, maxMb: number): RequestHandler[]
     limits: { fileSize: maxMb * 1024 * 1024, files: MAX_CASE_IMAGES, fields: 10, fieldSize: 256 * 1024 },
   }).array(CASE_IMAGE_FIELD, MAX_CASE_IMAGES);
   const cleanup: RequestHandler = (req, res, next) => {
-    res.on('close', () => void Promise.all(uploadedFiles(req).map((f) => rm(f.path, { force: true }))));
+    res.on('close', () => discardUploads(req));
     next();
   };
   const upload: RequestHandler = (req, res, next) => {
     parse(req, res, (err: unknown) => {
       if (!err) return next();
-      void Promise.all(uploadedFiles(req).map((f) => rm(f.path, { force: true })));
+      discardUploads(req);
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, `图片上传失败: 单张图片不能超过${maxMb}MB`, 'FILE_TOO_LARGE', 1));
         if (err.code === 'LIMIT_FILE_COUNT' || (err.code === 'LIMIT_UNEXPECTED_FILE' && err.field === CASE_IMAGE_FIELD)) {

@@ -20,7 +20,7 @@ function billUpload(dir: string, maxMb: number): RequestHandler {
   return (req, res, next) => {
     parse(req, res, (err: unknown) => {
       if (!err) return next();
-      if (req.file) void rm(req.file.path, { force: true });
+      if (req.file?.path) void rm(req.file.path, { force: true }).catch(() => undefined);
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, `账单文件不能超过 ${maxMb}MB`, 'FILE_TOO_LARGE', 1));
         return next(badRequest(`请用 ${IMPORT_FIELD} 字段上传一个账单文件`, 'BAD_MULTIPART'));
