@@ -1,0 +1,1 @@
+export { ADMIN_PASSWORD, USER_PASSWORD, startHarness, type Harness, type HarnessOptions } from './harness.js';
