@@ -124,7 +124,7 @@ export async function startFullStack(label: string, extraEnv: Record<string, str
       accessLog: false,
       env: {
         ADMIN_PASSWORD,
-        LOG_LEVEL: 'silent',
+        LOG_LEVEL: process.env.SECURITY_SUITE_LOG_LEVEL ?? 'silent',
         DATA_ENCRYPTION_KEY: 'security-suite-key-0123456789abcdef',
         UPLOAD_ROOT: join(dir, 'uploads'),
         MEITUAN_API_URL: sandboxes.meituan.url,
