@@ -94,6 +94,7 @@ export async function startService<S extends z.ZodObject>(mod: ServiceModule<S>,
   let accepting = true;
   const app = createApp({
     service: mod.name,
+    trustProxy: config.TRUST_PROXY,
     logger,
     routers: parts.routers,
     docs,

@@ -1,3 +1,4 @@
+import { badRequest } from '@backoffice/contracts';
 import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
 import { runWrite } from './results.js';
 import { inTransaction } from './transaction.js';
@@ -6,6 +7,9 @@ export interface StoredResponse {
   status: number;
   body: unknown;
 }
+
+/** The key column holds 128 characters; a client's key must fit it and be printable ASCII. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * Runs `work` once per (scope, key). The key row is inserted first inside the same transaction as the
@@ -19,6 +23,7 @@ export async function runIdempotent(
   work: (transaction: Transaction) => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
   if (!key) return { ...(await inTransaction(sequelize, work)), replayed: false };
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw badRequest('Idempotency-Key 须为 1 到 128 个可见 ASCII 字符', 'BAD_IDEMPOTENCY_KEY');
   try {
     return await inTransaction(sequelize, async (transaction) => {
       await sequelize.query('INSERT INTO idempotency_keys (scope, idem_key, status, body, created_at) VALUES (?, ?, 0, NULL, ?)', {
