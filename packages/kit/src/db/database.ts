@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Sequelize, Transaction, type Options } from 'sequelize';
+import { configureSqlite } from './sqlite.js';
 
 const READ_COMMITTED = Transaction.ISOLATION_LEVELS.READ_COMMITTED;
 
@@ -15,22 +16,17 @@ export function openDatabase(url: string, opts: { logging?: Options['logging']; 
   if (url.startsWith('sqlite:')) {
     const storage = url.slice('sqlite:'.length) || ':memory:';
     if (storage !== ':memory:') mkdirSync(dirname(storage), { recursive: true });
-    return new Sequelize({
+    const sequelize = new Sequelize({
       ...common,
       dialect: 'sqlite',
       storage,
-      // concurrent requests each open a transaction; wait for the write lock instead of failing
+      // a transaction takes the write lock when it begins, not at its first write (no upgrade deadlocks)
       transactionType: 'IMMEDIATE' as never,
       retry: { max: 5, match: [/SQLITE_BUSY/] },
-      hooks: {
-        afterConnect: async (connection: unknown) => {
-          const db = connection as { run(sql: string, cb: (err: Error | null) => void): void };
-          for (const pragma of ['PRAGMA journal_mode=WAL', 'PRAGMA busy_timeout=10000', 'PRAGMA foreign_keys=ON']) {
-            await new Promise<void>((resolve, reject) => db.run(pragma, (err) => (err ? reject(err) : resolve())));
-          }
-        },
-      },
     });
+    // pragmas per connection (the sqlite dialect never runs afterConnect) and one write transaction at a time
+    configureSqlite(sequelize, storage);
+    return sequelize;
   }
   const mysqlUrl = url.replace(/^mariadb:/, 'mysql:');
   return new Sequelize(mysqlUrl, {
