@@ -11,6 +11,7 @@ import { channelRoutes } from './http/channel-routes.js';
 import type { VouchersDeps } from './http/context.js';
 import { platformRoutes } from './http/platform-routes.js';
 import { voucherRoutes } from './http/voucher-routes.js';
+import { retryAfterOnThrottle } from './platforms/call.js';
 import { PlatformRegistry } from './platforms/registry.js';
 import { TokenStore } from './platforms/token-store.js';
 import { PhoneProtector } from './privacy.js';
@@ -39,7 +40,7 @@ export const vouchersService: ServiceModule<typeof vouchersConfigSchema> = {
       for (const row of await sync.enabledPlatforms(code)) await work(row);
     };
     return {
-      routers: [platformRoutes(deps), channelRoutes(deps, 'meituan'), channelRoutes(deps, 'douyin'), voucherRoutes(deps)],
+      routers: [platformRoutes(deps), channelRoutes(deps, 'meituan'), channelRoutes(deps, 'douyin'), voucherRoutes(deps)].map((r) => r.use(retryAfterOnThrottle)),
       jobs: [
         { name: 'vouchers.sync.meituan', cron: '0 */15 * * * *', run: eachPlatform('meituan', (row) => sync.sync(row)) },
         { name: 'vouchers.sync.douyin', cron: '0 */15 * * * *', run: eachPlatform('douyin', (row) => sync.sync(row)) },

@@ -2,6 +2,7 @@ import { AppError, unavailable } from '@backoffice/contracts';
 import type { ResilientHttpClient } from '@backoffice/kit';
 import { addTiming } from '../timing.js';
 import { AxiosError, type AxiosRequestConfig } from 'axios';
+import type { ErrorRequestHandler } from 'express';
 import { MESSAGES, type PlatformCode } from '../domain/rules.js';
 import { OutcomeUnknown } from './types.js';
 import { platformCallSeconds } from './metrics.js';
@@ -35,6 +36,26 @@ export async function platformCall<T>(
   }
 }
 
-export const platformError = (platform: PlatformCode, message: string) =>
-  new AppError(502, `${platform === 'meituan' ? '美团' : '抖音'}平台返回错误：${message}`, 'PLATFORM_ERROR', 1);
+const platformName = (platform: PlatformCode) => (platform === 'meituan' ? '美团' : '抖音');
+
+export const platformError = (platform: PlatformCode, message: string) => new AppError(502, `${platformName(platform)}平台返回错误：${message}`, 'PLATFORM_ERROR', 1);
+
+/**
+ * The platform refused the call as too frequent: a throttle, not a broken upstream, so 429 with
+ * `Retry-After` (both platforms count calls per second) for the client to wait and try again.
+ */
+export class PlatformThrottled extends AppError {
+  constructor(
+    platform: PlatformCode,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(429, `${platformName(platform)}平台调用过于频繁，已被限流，请 ${retryAfterSeconds} 秒后重试`, 'PLATFORM_RATE_LIMITED', 1);
+  }
+}
+
+/** Mounted after a router's routes: a throttled platform call answers with `Retry-After`. */
+export const retryAfterOnThrottle: ErrorRequestHandler = (err, _req, res, next) => {
+  if (err instanceof PlatformThrottled && !res.headersSent) res.set('Retry-After', String(err.retryAfterSeconds));
+  next(err);
+};
 

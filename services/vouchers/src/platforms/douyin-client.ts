@@ -1,6 +1,6 @@
 import { ResilientHttpClient } from '@backoffice/kit';
 import { businessDate } from '../domain/rules.js';
-import { platformCall, platformError } from './call.js';
+import { platformCall, platformError, PlatformThrottled } from './call.js';
 import { refreshDue, type TokenStore } from './token-store.js';
 import type { PlatformClient, PlatformVoucher, QueryResult, RedeemResult, RedemptionState, Refusal, ReverseResult, ReverseTarget } from './types.js';
 
@@ -101,7 +101,7 @@ export class DouyinClient implements PlatformClient {
         await this.tokens.clear(this.platformId, token);
         continue;
       }
-      if (env.data?.error_code === 2100009) throw platformError('douyin', '请求过于频繁，请稍后重试');
+      if (env.data?.error_code === 2100009) throw new PlatformThrottled('douyin');
       return env;
     }
   }

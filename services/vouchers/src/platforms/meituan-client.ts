@@ -2,7 +2,7 @@ import { unprocessable } from '@backoffice/contracts';
 import { ResilientHttpClient } from '@backoffice/kit';
 import { toFen } from '../domain/money.js';
 import { addDays, businessDate } from '../domain/rules.js';
-import { platformCall, platformError } from './call.js';
+import { platformCall, platformError, PlatformThrottled } from './call.js';
 import { meituanSign, meituanTimestamp } from './meituan-sign.js';
 import { refreshDue, type TokenStore } from './token-store.js';
 import type { PlatformClient, PlatformVoucher, QueryResult, RedeemResult, RedemptionState, Refusal, ReverseResult, ReverseTarget } from './types.js';
@@ -112,7 +112,7 @@ export class MeituanClient implements PlatformClient {
         stale = session;
         continue;
       }
-      if (env.code === 806) throw platformError('meituan', '调用频率超过限制，请稍后重试');
+      if (env.code === 806) throw new PlatformThrottled('meituan');
       if (env.code >= 800 && env.code < 900) throw platformError('meituan', env.msg);
       return env;
     }
