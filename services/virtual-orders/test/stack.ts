@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { identityService } from '@backoffice/identity';
-import { NatsBus, startService, type RunningService } from '@backoffice/kit';
-import { apiClient, createTestDatabase, testNatsUrl, type ApiClient, type TestDatabase } from '@backoffice/kit/testing';
-import { startStack, type RunningStack } from '@backoffice/standalone';
+import { startService, type RunningService } from '@backoffice/kit';
+import { ADMIN_PASSWORD, startHarness, type Harness } from '@backoffice/standalone/testing';
 import ExcelJS from 'exceljs';
 import { createVirtualOrdersService, type VirtualOrdersOptions } from '../src/index.js';
 
-export const ADMIN_PASSWORD = 'Admin#2026pass';
+export { ADMIN_PASSWORD };
 
 type Parts = Parameters<NonNullable<VirtualOrdersOptions['onBuilt']>>[0];
 
@@ -21,92 +16,60 @@ export class TestClock {
   }
 }
 
-export interface VirtualHarness {
-  stack: RunningStack;
-  api: ApiClient;
-  admin: string;
-  busUrl: string;
+export interface VirtualHarness extends Harness {
   clock: TestClock;
   parts: Parts;
   env: Record<string, string>;
   /** A second virtual-orders instance on the same database and bus (another replica). */
   replica(): Promise<{ service: RunningService; parts: Parts }>;
-  login(username: string, password: string): Promise<string>;
-  stop(): Promise<void>;
 }
 
 /** identity + virtual-orders + gateway on MariaDB and NATS; tests talk to the gateway. */
 export async function startVirtualHarness(label: string, env: Record<string, string> = {}, options: Pick<VirtualOrdersOptions, 'orderNumber'> = {}): Promise<VirtualHarness> {
-  const dbs: Record<string, TestDatabase> = {
-    identity: await createTestDatabase(`${label}_identity`),
-    'virtual-orders': await createTestDatabase(`${label}_virtual`),
-  };
-  const uploadRoot = mkdtempSync(join(tmpdir(), 'virtual-uploads-'));
-  const busUrl = testNatsUrl(label);
   const clock = new TestClock();
   let parts: Parts | undefined;
-  const fullEnv = {
+  const h = await startHarness({
+    label,
+    services: [createVirtualOrdersService({ ...options, clock: clock.read, onBuilt: (p) => (parts = p) })],
+    tempDirs: { UPLOAD_ROOT: 'virtual-uploads-' },
+    env: {
+      DATA_ENCRYPTION_KEY: 'virtual-test-encryption-key-0123456789',
+      // the tests move time themselves and call the expiry directly; no cron tick may interfere
+      VIRTUAL_SCHEDULED_JOBS: 'false',
+      ...env,
+    },
+  });
+  const fullEnv: Record<string, string> = {
     ADMIN_PASSWORD,
     DATA_ENCRYPTION_KEY: 'virtual-test-encryption-key-0123456789',
-    // the tests move time themselves and call the expiry directly; no cron tick may interfere
     VIRTUAL_SCHEDULED_JOBS: 'false',
-    UPLOAD_ROOT: uploadRoot,
+    UPLOAD_ROOT: h.dirs.UPLOAD_ROOT,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   };
-  const stack = await startStack({
-    services: [identityService, createVirtualOrdersService({ ...options, clock: clock.read, onBuilt: (p) => (parts = p) })],
-    databaseUrl: (name) => dbs[name].url,
-    busUrl,
-    ports: 'ephemeral',
-    gateway: true,
-    accessLog: false,
-    env: fullEnv,
-  });
-  const api = apiClient(stack.gateway!.url);
-  const login = async (username: string, password: string) => {
-    const res = await api.post('/api/auth/login', { username, password });
-    if (res.status !== 200) throw new Error(`login ${username}: ${JSON.stringify(res.body)}`);
-    return res.body.data.token as string;
-  };
-  const admin = await login('admin', ADMIN_PASSWORD);
-  const replicas: RunningService[] = [];
   return {
-    stack,
-    api,
-    admin,
-    busUrl,
+    ...h,
     clock,
     parts: parts!,
     env: fullEnv,
-    login,
     async replica() {
       let replicaParts: Parts | undefined;
-      const identity = stack.services.identity;
+      const identity = h.stack.services.identity;
       const service = await startService(createVirtualOrdersService({ clock: clock.read, onBuilt: (p) => (replicaParts = p) }), {
         env: {
           ...process.env,
           ...fullEnv,
-          DATABASE_URL: dbs['virtual-orders'].url,
-          BUS_URL: busUrl,
+          DATABASE_URL: h.dbs['virtual-orders'].url,
+          BUS_URL: h.busUrl,
           PORT: '0',
-          INTERNAL_API_TOKEN: stack.internalToken,
+          INTERNAL_API_TOKEN: h.stack.internalToken,
           JWKS_URL: `${identity.url}/.well-known/jwks.json`,
           IDENTITY_URL: identity.url,
         },
         accessLog: false,
       });
-      replicas.push(service);
+      h.onStop(() => service.stop());
       return { service, parts: replicaParts! };
-    },
-    async stop() {
-      for (const r of replicas) await r.stop();
-      await stack.stop();
-      const cleanup = await NatsBus.connect(busUrl);
-      await cleanup.destroyStream();
-      await cleanup.close();
-      await Promise.all(Object.values(dbs).map((d) => d.drop()));
-      rmSync(uploadRoot, { recursive: true, force: true });
     },
   };
 }
