@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { resolve } from 'node:path';
 import type { Sequelize } from 'sequelize';
 
 /**
@@ -27,8 +28,9 @@ export function configureSqlite(sequelize: Sequelize, storage: string): void {
 }
 
 function queueFor(storage: string) {
-  let queue = queues.get(storage);
-  if (!queue) queues.set(storage, (queue = { tail: Promise.resolve() }));
+  const file = resolve(storage);
+  let queue = queues.get(file);
+  if (!queue) queues.set(file, (queue = { tail: Promise.resolve() }));
   return queue;
 }
 
