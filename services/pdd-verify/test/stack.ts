@@ -1,16 +1,15 @@
 import type { AddressInfo } from 'node:net';
-import { identityService } from '@backoffice/identity';
-import { createLogger, loadConfig, NatsBus, openDatabase, Outbox, startService, type RunningService } from '@backoffice/kit';
-import { apiClient, createTestDatabase, testNatsUrl, type ApiClient, type TestDatabase } from '@backoffice/kit/testing';
+import { createLogger, loadConfig, openDatabase, Outbox, startService, type RunningService } from '@backoffice/kit';
+import type { TestDatabase } from '@backoffice/kit/testing';
 import { startPddSandbox } from '@backoffice/platform-sandbox/pdd';
 import type { RunningSandbox } from '@backoffice/platform-sandbox';
-import { startStack, type RunningStack } from '@backoffice/standalone';
+import { ADMIN_PASSWORD, startHarness, type Harness } from '@backoffice/standalone/testing';
 import { SMTPServer } from 'smtp-server';
 import { pddVerifyConfigSchema } from '../src/config.js';
 import { createPddEngine, type PddEngine } from '../src/engine.js';
 import { pddVerifyService } from '../src/index.js';
 
-export const ADMIN_PASSWORD = 'Admin#2026pass';
+export { ADMIN_PASSWORD };
 export const PDD_CLIENT_ID = 'pdd-test-app';
 export const PDD_SECRET = 'pdd-test-secret-0123456789abcdef';
 export const ENCRYPTION_KEY = 'pdd-test-encryption-key-0123456789';
@@ -71,11 +70,7 @@ const qp = (s: string) => {
   return Buffer.from(bytes).toString('utf8');
 };
 
-export interface PddHarness {
-  stack: RunningStack;
-  api: ApiClient;
-  admin: string;
-  busUrl: string;
+export interface PddHarness extends Harness {
   db: TestDatabase;
   sandbox: RunningSandbox;
   mail: MailSink;
@@ -84,100 +79,81 @@ export interface PddHarness {
   pdd: RunningService;
   /** `/__admin` of the PDD sandbox. */
   platform(method: string, path: string, body?: unknown): Promise<any>;
-  user(username: string, roleCode: string): Promise<{ id: number; token: string }>;
   /** Another pdd-verify process on the same database and bus (its own port). */
   replica(env?: Record<string, string>): Promise<RunningService>;
   /** The service's engine on its own connection, as a worker would have it (e.g. to crash half-way). */
   engine(env?: Record<string, string>): Promise<PddEngine & { stop(): Promise<void> }>;
-  stop(): Promise<void>;
 }
 
 /** identity + pdd-verify + gateway on MariaDB and NATS, the PDD sandbox and an SMTP listener; all on ephemeral ports. */
 export async function startPddHarness(label: string, extraEnv: Record<string, string> = {}): Promise<PddHarness> {
-  const dbs: Record<string, TestDatabase> = {
-    identity: await createTestDatabase(`${label}_identity`),
-    'pdd-verify': await createTestDatabase(`${label}_pdd`),
-  };
-  const busUrl = testNatsUrl(label);
   const sandbox = await startPddSandbox({ port: 0 });
-  const platform = async (method: string, path: string, body?: unknown) => {
+  const platform = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${sandbox.url}/__admin${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return res.json();
   };
-  await platform('POST', '/apps', { client_id: PDD_CLIENT_ID, client_secret: PDD_SECRET });
-  const token = await platform('POST', '/tokens', { client_id: PDD_CLIENT_ID });
   const mail = await startMailSink();
-  const env: Record<string, string> = {
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATA_ENCRYPTION_KEY: ENCRYPTION_KEY,
-    PDD_API_URL: sandbox.url,
-    PDD_APP_ID: PDD_CLIENT_ID,
-    PDD_APP_SECRET: PDD_SECRET,
-    PDD_ACCESS_TOKEN: token.access_token,
-    PDD_REFRESH_TOKEN: token.refresh_token,
-    PDD_HTTP_RETRIES: '0',
-    PDD_BREAKER_RESET_MS: '300',
-    PDD_TIMEOUT_MS: '2000',
-    // cycles run when a test asks (POST /api/pdd/sync); the hourly tick stays out of the way
-    ORDER_CHECK_INTERVAL: '3600',
-    ORDER_SYNC_LAG_SECONDS: '60',
-    ORDER_SYNC_OVERLAP_SECONDS: '300',
-    ORDER_SYNC_LOOKBACK_MINUTES: '120',
-    MAX_RETRY_TIMES: '3',
-    RETRY_BACKOFF_SECONDS: '0',
-    DELIVERY_LEASE_SECONDS: '30',
-    NOTIFICATION_ENABLED: 'True',
-    EMAIL_SMTP_SERVER: '127.0.0.1',
-    EMAIL_SMTP_PORT: String(mail.port),
-    EMAIL_FROM: 'pdd-verify@shop.test',
-    EMAIL_TO: 'ops@shop.test',
-    ...extraEnv,
+  const stopPeers = async () => {
+    await sandbox.stop();
+    await mail.stop();
   };
-  const stack = await startStack({
-    services: [identityService, pddVerifyService],
-    databaseUrl: (name) => dbs[name].url,
-    busUrl,
-    ports: 'ephemeral',
-    gateway: true,
-    accessLog: false,
-    env: { ADMIN_PASSWORD, ...env },
-  });
-  const api = apiClient(stack.gateway!.url);
-  const admin = (await api.post('/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD })).body.data.token as string;
-  const roles = (await api.get('/api/roles', admin)).body.data as Array<{ id: number; code: string }>;
-  const pdd = stack.services['pdd-verify'];
+  let h: Harness;
+  let env: Record<string, string>;
+  try {
+    await platform('POST', '/apps', { client_id: PDD_CLIENT_ID, client_secret: PDD_SECRET });
+    const token = await platform('POST', '/tokens', { client_id: PDD_CLIENT_ID });
+    env = {
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DATA_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      PDD_API_URL: sandbox.url,
+      PDD_APP_ID: PDD_CLIENT_ID,
+      PDD_APP_SECRET: PDD_SECRET,
+      PDD_ACCESS_TOKEN: token.access_token,
+      PDD_REFRESH_TOKEN: token.refresh_token,
+      PDD_HTTP_RETRIES: '0',
+      PDD_BREAKER_RESET_MS: '300',
+      PDD_TIMEOUT_MS: '2000',
+      // cycles run when a test asks (POST /api/pdd/sync); the hourly tick stays out of the way
+      ORDER_CHECK_INTERVAL: '3600',
+      ORDER_SYNC_LAG_SECONDS: '60',
+      ORDER_SYNC_OVERLAP_SECONDS: '300',
+      ORDER_SYNC_LOOKBACK_MINUTES: '120',
+      MAX_RETRY_TIMES: '3',
+      RETRY_BACKOFF_SECONDS: '0',
+      DELIVERY_LEASE_SECONDS: '30',
+      NOTIFICATION_ENABLED: 'True',
+      EMAIL_SMTP_SERVER: '127.0.0.1',
+      EMAIL_SMTP_PORT: String(mail.port),
+      EMAIL_FROM: 'pdd-verify@shop.test',
+      EMAIL_TO: 'ops@shop.test',
+      ...extraEnv,
+    };
+    h = await startHarness({ label, services: [pddVerifyService], env });
+  } catch (err) {
+    await stopPeers().catch(() => undefined);
+    throw err;
+  }
+  h.onStop(stopPeers);
   const serviceEnv = (more: Record<string, string> = {}) => ({
     ...process.env,
     ...env,
-    DATABASE_URL: dbs['pdd-verify'].url,
-    BUS_URL: busUrl,
+    DATABASE_URL: h.dbs['pdd-verify'].url,
+    BUS_URL: h.busUrl,
     PORT: '0',
-    JWKS_URL: `${stack.services.identity.url}/.well-known/jwks.json`,
+    JWKS_URL: `${h.stack.services.identity.url}/.well-known/jwks.json`,
     ...more,
   });
-  const extras: Array<{ stop(): Promise<void> }> = [];
   return {
-    stack,
-    api,
-    admin,
-    busUrl,
-    db: dbs['pdd-verify'],
+    ...h,
+    db: h.dbs['pdd-verify'],
     sandbox,
     mail,
     env: serviceEnv() as Record<string, string>,
-    pdd,
+    pdd: h.stack.services['pdd-verify'],
     platform,
-    async user(username, roleCode) {
-      const role = roles.find((r) => r.code === roleCode);
-      if (!role) throw new Error(`no role ${roleCode}`);
-      const created = await api.post('/api/users', { username, password: 'secret123', role_id: role.id, real_name: username }, admin);
-      if (created.status !== 201) throw new Error(`could not create ${username}: ${JSON.stringify(created.body)}`);
-      const token = (await api.post('/api/auth/login', { username, password: 'secret123' })).body.data.token as string;
-      return { id: created.body.data.id, token };
-    },
     async replica(more) {
       const running = await startService(pddVerifyService, { env: serviceEnv(more), migrate: false, accessLog: false, logger: createLogger('pdd-replica', 'silent') });
-      extras.push(running);
+      h.onStop(() => running.stop().catch(() => undefined));
       return running;
     },
     async engine(more) {
@@ -194,18 +170,8 @@ export async function startPddHarness(label: string, extraEnv: Record<string, st
           await sequelize.close();
         },
       };
-      extras.push(handle);
+      h.onStop(() => handle.stop().catch(() => undefined));
       return handle;
-    },
-    async stop() {
-      for (const e of extras.reverse()) await e.stop().catch(() => undefined);
-      await stack.stop();
-      await sandbox.stop();
-      await mail.stop();
-      const cleanup = await NatsBus.connect(busUrl);
-      await cleanup.destroyStream();
-      await cleanup.close();
-      await Promise.all(Object.values(dbs).map((d) => d.drop()));
     },
   };
 }
