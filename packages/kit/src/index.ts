@@ -8,6 +8,7 @@ export * from './bus/index.js';
 export * from './outbox/outbox.js';
 export * from './outbox/relay.js';
 export * from './outbox/inbox.js';
+export * from './outbox/user-directory.js';
 export * from './http/app.js';
 export * from './http/api-router.js';
 export * from './http/auth.js';
