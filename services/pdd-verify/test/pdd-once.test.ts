@@ -6,24 +6,21 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createLogger, loadConfig, migrateUp, openDatabase, Outbox } from '@backoffice/kit';
 import { eventually } from '@backoffice/kit/testing';
-import { startPddSandbox } from '@backoffice/platform-sandbox/pdd';
 import type { RunningSandbox } from '@backoffice/platform-sandbox';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { pddVerifyConfigSchema } from '../src/config.js';
 import { migrations } from '../src/db/migrations.js';
 import { createPddEngine } from '../src/engine.js';
 import { importCodes } from '../src/imports/card-import.js';
-import { ENCRYPTION_KEY, PDD_CLIENT_ID, PDD_SECRET, startMailSink, type MailSink } from './stack.js';
+import { ENCRYPTION_KEY, startMailSink, startPddPlatform, type MailSink } from './stack.js';
 
 // `main.js once` on SQLite with the in-memory bus (the npm start shape): one full cycle, then exit
 let dir: string;
 let sandbox: RunningSandbox;
+let platform: Awaited<ReturnType<typeof startPddPlatform>>['platform'];
 let mail: MailSink;
 let env: Record<string, string>;
 let sequelize: Sequelize;
-
-const platform = async (method: string, path: string, body?: unknown) =>
-  (await fetch(`${sandbox.url}/__admin${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json();
 
 const runOnce = (extra: Record<string, string> = {}, command = 'once', stopWhen?: () => Promise<boolean>) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
@@ -41,21 +38,15 @@ const runOnce = (extra: Record<string, string> = {}, command = 'once', stopWhen?
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pdd-once-'));
-  sandbox = await startPddSandbox({ port: 0 });
-  await platform('POST', '/apps', { client_id: PDD_CLIENT_ID, client_secret: PDD_SECRET });
-  const token = await platform('POST', '/tokens', { client_id: PDD_CLIENT_ID });
+  const pdd = await startPddPlatform();
+  ({ sandbox, platform } = pdd);
   mail = await startMailSink();
   env = {
     LOG_LEVEL: 'silent',
     DATABASE_URL: `sqlite:${join(dir, 'pdd.sqlite')}`,
     BUS_URL: 'memory://',
     DATA_ENCRYPTION_KEY: ENCRYPTION_KEY,
-    PDD_API_URL: sandbox.url,
-    PDD_APP_ID: PDD_CLIENT_ID,
-    PDD_APP_SECRET: PDD_SECRET,
-    PDD_ACCESS_TOKEN: token.access_token,
-    PDD_REFRESH_TOKEN: token.refresh_token,
-    PDD_HTTP_RETRIES: '0',
+    ...pdd.env,
     ORDER_SYNC_LAG_SECONDS: '60',
     RETRY_BACKOFF_SECONDS: '0',
     EMAIL_SMTP_SERVER: '127.0.0.1',

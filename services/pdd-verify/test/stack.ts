@@ -86,13 +86,37 @@ export interface PddHarness extends Harness {
 }
 
 /** identity + pdd-verify + gateway on MariaDB and NATS, the PDD sandbox and an SMTP listener; all on ephemeral ports. */
-export async function startPddHarness(label: string, extraEnv: Record<string, string> = {}): Promise<PddHarness> {
+/** The PDD sandbox on a free port with the test app registered and a token issued; `env` points pdd-verify at it. */
+export async function startPddPlatform() {
   const sandbox = await startPddSandbox({ port: 0 });
   const platform = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${sandbox.url}/__admin${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return res.json();
   };
-  const mail = await startMailSink();
+  try {
+    await platform('POST', '/apps', { client_id: PDD_CLIENT_ID, client_secret: PDD_SECRET });
+    const token = await platform('POST', '/tokens', { client_id: PDD_CLIENT_ID });
+    const env = {
+      PDD_API_URL: sandbox.url,
+      PDD_APP_ID: PDD_CLIENT_ID,
+      PDD_APP_SECRET: PDD_SECRET,
+      PDD_ACCESS_TOKEN: token.access_token as string,
+      PDD_REFRESH_TOKEN: token.refresh_token as string,
+      PDD_HTTP_RETRIES: '0',
+    };
+    return { sandbox, platform, env };
+  } catch (err) {
+    await sandbox.stop();
+    throw err;
+  }
+}
+
+export async function startPddHarness(label: string, extraEnv: Record<string, string> = {}): Promise<PddHarness> {
+  const { sandbox, platform, env: platformEnv } = await startPddPlatform();
+  const mail = await startMailSink().catch(async (err) => {
+    await sandbox.stop();
+    throw err;
+  });
   const stopPeers = async () => {
     await sandbox.stop();
     await mail.stop();
@@ -100,17 +124,10 @@ export async function startPddHarness(label: string, extraEnv: Record<string, st
   let h: Harness;
   let env: Record<string, string>;
   try {
-    await platform('POST', '/apps', { client_id: PDD_CLIENT_ID, client_secret: PDD_SECRET });
-    const token = await platform('POST', '/tokens', { client_id: PDD_CLIENT_ID });
     env = {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       DATA_ENCRYPTION_KEY: ENCRYPTION_KEY,
-      PDD_API_URL: sandbox.url,
-      PDD_APP_ID: PDD_CLIENT_ID,
-      PDD_APP_SECRET: PDD_SECRET,
-      PDD_ACCESS_TOKEN: token.access_token,
-      PDD_REFRESH_TOKEN: token.refresh_token,
-      PDD_HTTP_RETRIES: '0',
+      ...platformEnv,
       PDD_BREAKER_RESET_MS: '300',
       PDD_TIMEOUT_MS: '2000',
       // cycles run when a test asks (POST /api/pdd/sync); the hourly tick stays out of the way
