@@ -84,6 +84,14 @@ test('valid input passes; invalid input → 400 with a message a person can act 
   const body = await res.json();
   assert.equal(body.message, '名称不能为空');
   assert.equal(body.reason, 'VALIDATION_FAILED');
+  res = await post(JSON.stringify({ name: 'wid\u0000get' }), { authorization: `Bearer ${token}` });
+  assert.equal(res.status, 400, 'a NUL character is refused before it reaches a database');
+  assert.deepEqual(await res.json(), {
+    code: 1,
+    message: '参数 name 不能包含空字符（\\0）',
+    reason: 'VALIDATION_FAILED',
+    details: [{ path: 'name', message: '不能包含空字符' }],
+  });
 });
 
 test('malformed JSON → 400; a body over the limit → 413', async () => {

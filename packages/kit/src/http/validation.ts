@@ -10,10 +10,26 @@ export function zodIssuesToDetails(issues: readonly z.core.$ZodIssue[]) {
   });
 }
 
+/** The path of the first string holding a NUL character: no field of ours means one, and SQLite cuts text at it. */
+function nulPath(value: unknown, path: string[] = [], depth = 0): string[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
+  if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nulPath(inner, [...path, key], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Parses input or throws a 400 whose message is the first problem, with every problem in details. */
 export function parseInput<S extends ZodType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) {
+    const nul = nulPath(result.data);
+    if (nul) throw badRequest(`参数 ${nul.join('.') || '(输入)'} 不能包含空字符（\\0）`, 'VALIDATION_FAILED', [{ path: nul.join('.'), message: '不能包含空字符' }]);
+    return result.data;
+  }
   const details = zodIssuesToDetails(result.error.issues);
   throw badRequest(details[0]?.message ?? '参数不合法', 'VALIDATION_FAILED', details);
 }
