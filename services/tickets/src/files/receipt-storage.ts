@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromFile } from 'file-type';
 
 /** What the bytes of a file say it is. */
 const KNOWN: Record<string, { ext: string; mime: string; aliases: string[] }> = {
@@ -41,17 +41,10 @@ export class ReceiptStorage {
 
   /** The image type read from the file's first bytes, or null when it is not an allowed image. */
   async sniff(path: string): Promise<{ ext: string; mime: string } | null> {
-    const handle = await open(path, 'r');
-    try {
-      const head = Buffer.alloc(4100);
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      const type = await fileTypeFromBuffer(head.subarray(0, bytesRead));
-      const known = type && KNOWN[type.mime];
-      if (!known || !known.aliases.some((a) => this.allowed.includes(a))) return null;
-      return { ext: known.ext, mime: known.mime };
-    } finally {
-      await handle.close();
-    }
+    const type = await fileTypeFromFile(path);
+    const known = type && KNOWN[type.mime];
+    if (!known || !known.aliases.some((a) => this.allowed.includes(a))) return null;
+    return { ext: known.ext, mime: known.mime };
   }
 
   /** SHA-256 of a file, streamed. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromFile } from 'file-type';
 
 /** Image types a case may carry, as the bytes (not the name or the client's header) say. */
 const IMAGE_TYPES: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp' };
@@ -28,16 +28,9 @@ export class CaseStorage {
 
   /** The image type read from the file's first bytes, or null when it is not an image we keep. */
   async sniff(path: string): Promise<{ ext: string; mime: string } | null> {
-    const handle = await open(path, 'r');
-    try {
-      const head = Buffer.alloc(4100);
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      const type = await fileTypeFromBuffer(head.subarray(0, bytesRead));
-      const ext = type && IMAGE_TYPES[type.mime];
-      return ext ? { ext, mime: type.mime } : null;
-    } finally {
-      await handle.close();
-    }
+    const type = await fileTypeFromFile(path);
+    const ext = type && IMAGE_TYPES[type.mime];
+    return ext ? { ext, mime: type.mime } : null;
   }
 
   /** Moves an uploaded temp file to its final place; returns the path relative to the root. */
