@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@backoffice/contracts';
-import kafkajs, { Kafka, logLevel, type Admin, type Consumer, type LogEntry, type Producer } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, Partitioners, type Admin, type Consumer, type LogEntry, type Producer } from 'kafkajs';
 
 // kafkajs is CommonJS and spreads its error classes into its exports, so they are not named exports
 const { KafkaJSError } = kafkajs;
@@ -126,12 +126,17 @@ export class KafkaBus implements EventBus {
       logLevel: logLevel.WARN,
       logCreator:
         () =>
-        ({ level, log: { message, ...extra } }: LogEntry) =>
-          level <= logLevel.ERROR ? log.error(extra, message) : log.warn(extra, message),
+        ({ level, log: { message, ...extra } }: LogEntry) => {
+          // the relay retries a failed batch itself (the inbox makes a repeat harmless), so the producer's
+          // bounded retries are meant, not a risk to warn about on every connect
+          if (message.startsWith('Limiting retries for the idempotent producer')) return;
+          if (level <= logLevel.ERROR) log.error(extra, message);
+          else log.warn(extra, message);
+        },
       connectionTimeout: 3000,
       retry: { retries: 3 },
     });
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     const admin = kafka.admin();
     await Promise.all([producer.connect(), admin.connect()]);
     return new KafkaBus(kafka, producer, admin, options);
@@ -149,12 +154,17 @@ export class KafkaBus implements EventBus {
     const missing = [...new Set(types.map((t) => this.topic(t)))].filter((t) => !this.knownTopics.has(t));
     if (!missing.length) return;
     const { partitions, replication } = this.options;
+    // ask first: creating a topic that exists makes kafkajs log an error response
+    const existing = new Set(await this.admin.listTopics());
+    for (const t of missing) if (existing.has(t)) this.knownTopics.add(t);
+    const absent = missing.filter((t) => !existing.has(t));
+    if (!absent.length) return;
     const created = await this.admin.createTopics({
-      topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: replication })),
+      topics: absent.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: replication })),
       waitForLeaders: true,
     });
-    if (created) missing.forEach((t) => this.createdTopics.add(t));
-    missing.forEach((t) => this.knownTopics.add(t));
+    if (created) absent.forEach((t) => this.createdTopics.add(t));
+    absent.forEach((t) => this.knownTopics.add(t));
   }
 
   private message(event: EventEnvelope) {
