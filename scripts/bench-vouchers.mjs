@@ -5,6 +5,7 @@
 // Our own work per verification = its latency minus the platform time the service reports in
 // `Server-Timing: platform;dur=…`. Build first: flock /tmp/tsc.lock npx tsc -b packages/standalone
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Sequelize } from 'sequelize';
 import { MemoryBus } from '@backoffice/kit';
 import { identityService } from '@backoffice/identity';
@@ -119,6 +120,10 @@ try {
   const failures = new Map();
   const phaseTimes = {};
   const cpuBefore = process.cpuUsage();
+  // every statement of a transaction waits for this process's event loop (shared by the gateway, the
+  // services and both sandboxes) before its answer is read: the loop's delay is paid per round trip
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const verifyWall = await pool(codes.length, CONCURRENCY, async (i) => {
     const t0 = performance.now();
     const r = await post('/api/v1/vouchers/verify', { voucher_code: codes[i] }, token);
@@ -136,6 +141,7 @@ try {
   });
 
   const cpu = process.cpuUsage(cpuBefore);
+  loopDelay.disable();
   const cpuPerVerify = (cpu.user + cpu.system) / 1000 / codes.length;
   console.log(`\nvoucher verification benchmark — c=${CONCURRENCY}, ${LATENCY_MS} ms injected per platform call, MariaDB, in-memory bus\n`);
   report('sandbox round trip alone (prepare+consume)', direct);
@@ -146,6 +152,7 @@ try {
   report('  our own work (latency - platform time)', own);
   for (const [k, v] of Object.entries(phaseTimes)) if (k !== 'platform') report(`    service phase: ${k}`, v);
   console.log(`CPU of this process per verification (gateway + identity + vouchers + both sandboxes): ${cpuPerVerify.toFixed(1)} ms; machine load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
+  console.log(`event loop delay during the verifications: p50 ${fmt(loopDelay.percentile(50) / 1e6)}  p99 ${fmt(loopDelay.percentile(99) / 1e6)}  max ${fmt(loopDelay.max / 1e6)}`);
   console.log(`failures: ${failures.size ? JSON.stringify(Object.fromEntries(failures)) : 'none'}`);
   const p99 = pct(latency, 99);
   const ownP50 = pct(own, 50);

@@ -120,9 +120,12 @@ export class VerificationService {
       if (!q.ok) throw refusalError(q.refusal);
       voucher = q.voucher;
       product = await this.product(settings, voucher);
+      // the member is looked up while the platform redeems, so the effect transaction has one read fewer
+      const memberRead = this.store.findMember(voucher).catch(() => undefined);
       const redeemed = await this.redeemResolving(client, voucher, requestId, operator);
       redeemedOnPlatform = true;
-      const completion = { platform: { id: row.id, code: platform }, voucher, product, operatorId: operator.id, verifyId: redeemed, requestId };
+      const known = { voucherAbsent: !local, member: await memberRead };
+      const completion = { platform: { id: row.id, code: platform }, voucher, product, operatorId: operator.id, verifyId: redeemed, requestId, known };
       const result = await timed('effect', () => this.store.completeVerification(completion));
       verifications.inc({ platform, operation: 'verify', outcome: 'ok' });
       return result;

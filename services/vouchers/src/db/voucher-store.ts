@@ -24,6 +24,8 @@ export interface Completion {
   operatorId: number;
   verifyId: string | null;
   requestId: string;
+  /** Read before the transaction: no local voucher row existed, and the member by phone (null: none). */
+  known?: { voucherAbsent: boolean; member?: Member | null };
 }
 
 type VoucherInput = Optional<InferCreationAttributes<Voucher>, NullishPropertiesOf<InferCreationAttributes<Voucher>>>;
@@ -66,21 +68,28 @@ export class VoucherStore {
     private readonly claims: ClaimStore,
   ) {}
 
-  /** The member with this phone, or a new one (`created` then: no cards to look for). */
-  private async member(v: PlatformVoucher, transaction: Transaction): Promise<{ member: Member; created: boolean }> {
+  /** The member with this phone, if there is one (read before the transaction, off its critical path). */
+  async findMember(v: PlatformVoucher): Promise<Member | null> {
+    return this.models.Member.findOne({ where: { phone_hash: this.phones.hash(v.phone ?? `voucher:${v.code}`) } });
+  }
+
+  /**
+   * The member with this phone, or a new one (`created` then: no cards to look for). `known` is the
+   * member read before the transaction (undefined: not read). Members are never deleted, so a member
+   * read there still exists; one created since by a concurrent verification shows up as a duplicate key.
+   * No savepoint around the INSERT: MariaDB and SQLite undo only the failed statement, not the transaction.
+   */
+  private async member(v: PlatformVoucher, transaction: Transaction, known?: Member | null): Promise<{ member: Member; created: boolean }> {
     const phone = this.phones.protect(v.phone ?? `voucher:${v.code}`);
-    const existing = await this.models.Member.findOne({ where: { phone_hash: phone.hash }, transaction });
+    const existing = known !== undefined ? known : await this.models.Member.findOne({ where: { phone_hash: phone.hash }, transaction });
     if (existing) return { member: existing, created: false };
-    const savepoint = await this.sequelize.transaction({ transaction });
     try {
       const created = await this.models.Member.create(
         { name: v.name, phone_hash: phone.hash, phone_encrypted: phone.encrypted, phone_masked: v.phone ? phone.masked : '-', source: 'voucher' },
-        { transaction: savepoint },
+        { transaction },
       );
-      await savepoint.commit();
       return { member: created, created: true };
     } catch (err) {
-      await savepoint.rollback();
       if (!(err instanceof UniqueConstraintError)) throw err;
       return { member: (await this.models.Member.findOne({ where: { phone_hash: phone.hash }, transaction }))!, created: false };
     }
@@ -127,14 +136,7 @@ export class VoucherStore {
   /** Seed steps 5–9 after the platform redeemed the code: member, effect, voucher row, log, event. */
   async completeVerification(c: Completion): Promise<VerifiedResult> {
     return inTransaction(this.sequelize, async (transaction) => {
-      let voucher = await this.models.Voucher.findOne({ where: { voucher_no: c.voucher.code }, transaction, lock: transaction.LOCK.UPDATE });
-      if (voucher?.status === VOUCHER_STATUS.verified) {
-        // finished already (by the resolver or a replayed request): answer with what was done
-        await this.claims.release(c.voucher.code, c.requestId, transaction);
-        const log = await this.models.VerificationLog.findOne({ where: { voucher_id: voucher.id, operation_type: OPERATION.verify }, order: [['id', 'DESC']], transaction });
-        return { user_id: voucher.user_id!, result_type: log?.result_type ?? 0, result_id: log?.result_id ?? 0, message: '核销成功', voucher_id: voucher.id };
-      }
-      const { member, created } = await this.member(c.voucher, transaction);
+      const { member, created } = await this.member(c.voucher, transaction, c.known?.member);
       const verifiedAt = new Date();
       const verifiedColumns = {
         status: VOUCHER_STATUS.verified,
@@ -146,9 +148,26 @@ export class VoucherStore {
         product_name: c.product.name,
         platform_verify_id: c.verifyId,
       };
-      // a code never synced before is inserted already verified: one statement instead of two
-      if (!voucher) voucher = await this.models.Voucher.create({ ...voucherColumns(c.platform.id, c.voucher, c.product, this.phones), ...verifiedColumns }, { transaction });
-      else await voucher.update({ ...verifiedColumns, platform_certificate_id: c.voucher.certificateId ?? voucher.platform_certificate_id }, { transaction });
+      // a code with no local row (never synced) is inserted already verified: no locking read first. A
+      // row that appeared meanwhile (sync, resolver) is a duplicate key; then it is read and locked below.
+      let voucher: Voucher | null = null;
+      if (c.known?.voucherAbsent) {
+        voucher = await this.models.Voucher.create({ ...voucherColumns(c.platform.id, c.voucher, c.product, this.phones), ...verifiedColumns }, { transaction }).catch((err) => {
+          if (err instanceof UniqueConstraintError) return null;
+          throw err;
+        });
+      }
+      if (!voucher) {
+        voucher = await this.models.Voucher.findOne({ where: { voucher_no: c.voucher.code }, transaction, lock: transaction.LOCK.UPDATE });
+        if (voucher?.status === VOUCHER_STATUS.verified) {
+          // finished already (by the resolver or a replayed request): answer with what was done
+          await this.claims.release(c.voucher.code, c.requestId, transaction);
+          const log = await this.models.VerificationLog.findOne({ where: { voucher_id: voucher.id, operation_type: OPERATION.verify }, order: [['id', 'DESC']], transaction });
+          return { user_id: voucher.user_id!, result_type: log?.result_type ?? 0, result_id: log?.result_id ?? 0, message: '核销成功', voucher_id: voucher.id };
+        }
+        if (!voucher) voucher = await this.models.Voucher.create({ ...voucherColumns(c.platform.id, c.voucher, c.product, this.phones), ...verifiedColumns }, { transaction });
+        else await voucher.update({ ...verifiedColumns, platform_certificate_id: c.voucher.certificateId ?? voucher.platform_certificate_id }, { transaction });
+      }
       const effect = await this.applyEffect(member, created, c.product, voucher.id, transaction);
       const message = successMessage(effect.resultType, c.product.name, effect.endDate);
       await this.models.VerificationLog.create(
