@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { identityService } from '@backoffice/identity';
-import { NatsBus, type ServiceModule } from '@backoffice/kit';
+import { MemoryBus, NatsBus, type ServiceModule } from '@backoffice/kit';
 import { apiClient, createTestDatabase, testNatsUrl, type ApiClient, type TestDatabase } from '@backoffice/kit/testing';
 import { startStack, type RunningStack } from '../src/stack.js';
 
@@ -20,6 +20,8 @@ export interface HarnessOptions {
   serviceEnv?: Record<string, Record<string, string>>;
   /** Temporary folders by environment variable, e.g. `{ UPLOAD_ROOT: 'tickets-uploads-' }`: made before the start, set in `env`, removed by `stop()`. */
   tempDirs?: Record<string, string>;
+  /** The single-process shape (`npm start`): SQLite files in a temporary folder and the in-memory bus instead of MariaDB and NATS. */
+  sqlite?: boolean;
 }
 
 export interface Harness {
@@ -29,7 +31,7 @@ export interface Harness {
   /** The super admin's access token. */
   admin: string;
   busUrl: string;
-  /** Each service's test database, by service name. */
+  /** Each service's MariaDB test database, by service name (none with `sqlite`). */
   dbs: Record<string, TestDatabase>;
   /** The folders made for `tempDirs`, by variable. */
   dirs: Record<string, string>;
@@ -43,13 +45,15 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** identity + the given services + gateway on MariaDB test databases and a NATS test stream, all on ephemeral ports. */
+/** identity + the given services + gateway on MariaDB test databases and a NATS test stream (or SQLite and the memory bus), all on ephemeral ports. */
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const { label } = options;
   const dbs: Record<string, TestDatabase> = {};
   const dirs: Record<string, string> = {};
   const hooks: Array<() => Promise<unknown> | unknown> = [];
-  const busUrl = testNatsUrl(label);
+  const memoryBus = options.sqlite ? new MemoryBus() : undefined;
+  const busUrl = memoryBus ? 'memory://' : testNatsUrl(label);
+  let sqliteDir: string | undefined;
   let stack: RunningStack | undefined;
 
   const stop = async () => {
@@ -58,12 +62,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       () => stack?.stop(),
       ...hooks.splice(0).reverse(),
       async () => {
+        if (memoryBus) return memoryBus.close();
         const cleanup = await NatsBus.connect(busUrl);
         await cleanup.destroyStream();
         await cleanup.close();
       },
       () => Promise.all(Object.values(dbs).map((d) => d.drop())),
-      () => Object.values(dirs).forEach((dir) => rmSync(dir, { recursive: true, force: true })),
+      () => [...Object.values(dirs), ...(sqliteDir ? [sqliteDir] : [])].forEach((dir) => rmSync(dir, { recursive: true, force: true })),
     ];
     const errors: unknown[] = [];
     for (const step of steps) {
@@ -79,12 +84,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   try {
     for (const [variable, prefix] of Object.entries(options.tempDirs ?? {})) dirs[variable] = mkdtempSync(join(tmpdir(), prefix));
     const services = [identityService, ...options.services];
+    if (memoryBus) sqliteDir = mkdtempSync(join(tmpdir(), `${label}-sqlite-`));
     // short names as before: `<label>_writing` for writing-orders
-    for (const s of services) dbs[s.name] = await createTestDatabase(`${label}_${s.name.split('-')[0]}`);
+    else for (const s of services) dbs[s.name] = await createTestDatabase(`${label}_${s.name.split('-')[0]}`);
     stack = await startStack({
       services,
-      databaseUrl: (name) => dbs[name].url,
-      busUrl,
+      databaseUrl: (name) => (sqliteDir ? `sqlite:${join(sqliteDir, `${name}.sqlite`)}` : dbs[name].url),
+      ...(memoryBus ? { bus: memoryBus } : { busUrl }),
       ports: 'ephemeral',
       gateway: true,
       accessLog: false,

@@ -1,45 +1,32 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { identityService } from '@backoffice/identity';
-import { MemoryBus } from '@backoffice/kit';
-import { apiClient, eventually, type ApiClient } from '@backoffice/kit/testing';
-import { startStack, type RunningStack } from '@backoffice/standalone';
+import { eventually, type ApiClient } from '@backoffice/kit/testing';
+import type { RunningStack } from '@backoffice/standalone';
+import { startHarness, type Harness } from '@backoffice/standalone/testing';
 import ExcelJS from 'exceljs';
 import { QueryTypes } from 'sequelize';
 import { createVirtualOrdersService } from '../src/index.js';
-import { ADMIN_PASSWORD, fileForm, TestClock, xlsx } from './stack.js';
+import { fileForm, TestClock, xlsx } from './stack.js';
 
 /** The single-process mode (`npm start`): SQLite files and the in-memory bus, same code paths. */
 const BASE = '/api/virtual-orders';
-let dir: string;
+let h: Harness;
 let stack: RunningStack;
 let api: ApiClient;
 let admin: string;
-const bus = new MemoryBus();
 const clock = new TestClock();
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'virtual-sqlite-'));
-  stack = await startStack({
-    services: [identityService, createVirtualOrdersService({ clock: clock.read })],
-    databaseUrl: (name) => `sqlite:${join(dir, `${name}.sqlite`)}`,
-    bus,
-    ports: 'ephemeral',
-    gateway: true,
-    accessLog: false,
-    env: { ADMIN_PASSWORD, DATA_ENCRYPTION_KEY: 'virtual-sqlite-key-0123456789', UPLOAD_ROOT: dir, LOG_LEVEL: 'silent', VIRTUAL_SCHEDULED_JOBS: 'false' },
+  h = await startHarness({
+    label: 'virtual-sqlite',
+    sqlite: true,
+    services: [createVirtualOrdersService({ clock: clock.read })],
+    tempDirs: { UPLOAD_ROOT: 'virtual-sqlite-uploads-' },
+    env: { DATA_ENCRYPTION_KEY: 'virtual-sqlite-key-0123456789', VIRTUAL_SCHEDULED_JOBS: 'false' },
   });
-  api = apiClient(stack.gateway!.url);
-  admin = (await api.post('/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD })).body.data.token;
+  ({ stack, api, admin } = h);
 });
-after(async () => {
-  await stack?.stop();
-  await bus.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => h?.stop());
 
 test('on SQLite: import, accept and complete, expiry with re-allocation, CS account, export', async () => {
   const db = stack.services['virtual-orders'].sequelize;

@@ -1,43 +1,24 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { identityService } from '@backoffice/identity';
-import { MemoryBus, SecretBox } from '@backoffice/kit';
-import { apiClient, eventually, type ApiClient } from '@backoffice/kit/testing';
-import { startStack, type RunningStack } from '@backoffice/standalone';
+import { SecretBox } from '@backoffice/kit';
+import { eventually, type ApiClient } from '@backoffice/kit/testing';
+import type { RunningStack } from '@backoffice/standalone';
+import { startHarness, type Harness } from '@backoffice/standalone/testing';
 import { writingOrdersService } from '../src/index.js';
 import { ENCRYPTION_KEY } from './order-fixtures.js';
 
 // The single-process shape (`npm start`): SQLite files and the in-memory bus. Every statement of the
 // orders area that is written per dialect runs here once.
-let dir: string;
-let bus: MemoryBus;
+let h: Harness;
 let stack: RunningStack;
 let api: ApiClient;
 let admin: string;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'orders-sqlite-'));
-  bus = new MemoryBus();
-  stack = await startStack({
-    services: [identityService, writingOrdersService],
-    databaseUrl: (name) => `sqlite:${dir}/${name}.sqlite`,
-    bus,
-    ports: 'ephemeral',
-    gateway: true,
-    accessLog: false,
-    env: { ADMIN_PASSWORD: 'Admin#2026pass', DATA_ENCRYPTION_KEY: ENCRYPTION_KEY, LOG_LEVEL: 'silent', UPLOAD_ROOT: dir },
-  });
-  api = apiClient(stack.gateway!.url);
-  admin = (await api.post('/api/auth/login', { username: 'admin', password: 'Admin#2026pass' })).body.data.token;
+  h = await startHarness({ label: 'orders-sqlite', sqlite: true, services: [writingOrdersService], tempDirs: { UPLOAD_ROOT: 'orders-sqlite-uploads-' }, env: { DATA_ENCRYPTION_KEY: ENCRYPTION_KEY } });
+  ({ stack, api, admin } = h);
 });
-after(async () => {
-  await stack?.stop();
-  await bus?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => h?.stop());
 
 test('import, merge, commission, lock, settle, unlock and export on SQLite', async () => {
   const db = stack.services['writing-orders'].sequelize;

@@ -1,42 +1,28 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { identityService } from '@backoffice/identity';
-import { MemoryBus } from '@backoffice/kit';
-import { apiClient, type ApiClient } from '@backoffice/kit/testing';
-import { startStack, type RunningStack } from '@backoffice/standalone';
+import type { ApiClient } from '@backoffice/kit/testing';
+import type { RunningStack } from '@backoffice/standalone';
+import { startHarness, type Harness } from '@backoffice/standalone/testing';
 import { writingOrdersService } from '../src/index.js';
 import { caseForm, png, writerBody } from './writer-fixtures.js';
 
 /** The writers area on SQLite and the in-memory bus, as `npm start` runs it. */
-let dir: string;
+let h: Harness;
 let stack: RunningStack;
-let bus: MemoryBus;
 let api: ApiClient;
 let admin: string;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'writers-sqlite-'));
-  bus = new MemoryBus();
-  stack = await startStack({
-    services: [identityService, writingOrdersService],
-    databaseUrl: (name) => `sqlite:${join(dir, `${name}.sqlite`)}`,
-    bus,
-    ports: 'ephemeral',
-    gateway: true,
-    accessLog: false,
-    env: { ADMIN_PASSWORD: 'Admin#2026pass', DATA_ENCRYPTION_KEY: 'writing-test-encryption-key-0123456789', UPLOAD_ROOT: join(dir, 'uploads'), LOG_LEVEL: 'silent', PUBLIC_RATE_LIMIT_PER_MINUTE: '1000' },
+  h = await startHarness({
+    label: 'writers-sqlite',
+    sqlite: true,
+    services: [writingOrdersService],
+    tempDirs: { UPLOAD_ROOT: 'writers-sqlite-uploads-' },
+    env: { DATA_ENCRYPTION_KEY: 'writing-test-encryption-key-0123456789', PUBLIC_RATE_LIMIT_PER_MINUTE: '1000' },
   });
-  api = apiClient(stack.gateway!.url);
-  admin = (await api.post('/api/auth/login', { username: 'admin', password: 'Admin#2026pass' })).body.data.token;
+  ({ stack, api, admin } = h);
 });
-after(async () => {
-  await stack?.stop();
-  await bus?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => h?.stop());
 
 test('writers, ratings, cases and statistics work on SQLite', async () => {
   const results = await Promise.all(Array.from({ length: 8 }, (_, i) => api.post('/api/writers', writerBody({ name: `并发${i}` }), admin)));
