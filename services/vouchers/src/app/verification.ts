@@ -57,6 +57,14 @@ export class VerificationService {
     throw badRequest('无法识别券码所属平台，请指定 platform（meituan 或 douyin）', 'PLATFORM_REQUIRED');
   }
 
+  /** The platform named by the request or by the code's prefix (null: only the local row can tell). */
+  private knownPlatform(code: string, hint?: PlatformCode): PlatformCode | null {
+    if (hint) return hint;
+    if (/^MT/i.test(code)) return 'meituan';
+    if (/^DY/i.test(code)) return 'douyin';
+    return null;
+  }
+
   /** Gym products change rarely; read them at most every 30 s. */
   private products = { at: 0, byId: new Map<number, GymProduct>() };
 
@@ -100,12 +108,40 @@ export class VerificationService {
   }
 
   async verify(code: string, operator: Operator, hint?: PlatformCode): Promise<VerifiedResult> {
-    const local = await timed('local', () => this.models.Voucher.findOne({ where: { voucher_no: code } }));
-    this.refuseByLocalState(local);
-    const platform = await this.platformOf(code, hint, local);
-    const { client, row, settings } = await this.registry.client(platform);
     const requestId = randomUUID().replace(/-/g, '');
-    if (!(await timed('claim', () => this.claims.take({ voucher_no: code, operation: 'verify', platform_id: row.id, request_id: requestId, operator_id: operator.id })))) {
+    const readLocal = () => timed('local', () => this.models.Voucher.findOne({ where: { voucher_no: code } }));
+    const takeClaim = (platformId: number) => timed('claim', () => this.claims.take({ voucher_no: code, operation: 'verify', platform_id: platformId, request_id: requestId, operator_id: operator.id }));
+    const known = this.knownPlatform(code, hint);
+    let local: Voucher | null;
+    let claimed: boolean;
+    let platform: PlatformCode;
+    let resolved: Awaited<ReturnType<PlatformRegistry['client']>>;
+    if (known) {
+      // the platform is known without the local row: read it and take the claim side by side (one wait fewer)
+      platform = known;
+      resolved = await this.registry.client(platform).catch(async (err) => {
+        this.refuseByLocalState(await readLocal()); // a code settled here is refused as such, platform or not
+        throw err;
+      });
+      [local, claimed] = await Promise.all([readLocal(), takeClaim(resolved.row.id)]);
+      if (claimed) {
+        try {
+          this.refuseByLocalState(local);
+        } catch (err) {
+          await this.releaseQuietly(code, requestId);
+          throw err;
+        }
+      }
+    } else {
+      local = await readLocal();
+      this.refuseByLocalState(local);
+      platform = await this.platformOf(code, hint, local);
+      resolved = await this.registry.client(platform);
+      claimed = await takeClaim(resolved.row.id);
+    }
+    const { client, row, settings } = resolved;
+    if (!claimed) {
+      this.refuseByLocalState(local);
       verifications.inc({ platform, operation: 'verify', outcome: 'busy' });
       await this.resolveIfStale(code);
       const now = await this.models.Voucher.findOne({ where: { voucher_no: code } });
