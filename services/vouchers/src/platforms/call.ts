@@ -1,11 +1,23 @@
 import { AppError, unavailable } from '@backoffice/contracts';
-import type { ResilientHttpClient } from '@backoffice/kit';
+import { ResilientHttpClient } from '@backoffice/kit';
 import { addTiming } from '../timing.js';
 import { AxiosError, type AxiosRequestConfig } from 'axios';
 import type { ErrorRequestHandler } from 'express';
 import { MESSAGES, type PlatformCode } from '../domain/rules.js';
 import { OutcomeUnknown } from './types.js';
 import { platformCallSeconds } from './metrics.js';
+
+/** The resilient client every platform shares: two retries for the calls the caller marks safe, a breaker per platform. */
+export function platformHttpClient(name: string, s: { baseUrl: string; timeoutMs: number; breakerResetMs: number }): ResilientHttpClient {
+  return new ResilientHttpClient({
+    name,
+    baseURL: s.baseUrl,
+    timeoutMs: s.timeoutMs,
+    retries: 2,
+    retryBaseMs: 50,
+    breaker: { resetTimeoutMs: s.breakerResetMs, volumeThreshold: 5, errorThresholdPercentage: 50 },
+  });
+}
 
 /**
  * One platform call through the resilient client, timed. A lost answer of a call that changes state

@@ -1,6 +1,6 @@
-import { ResilientHttpClient } from '@backoffice/kit';
+import type { ResilientHttpClient } from '@backoffice/kit';
 import { businessDate } from '../domain/rules.js';
-import { platformCall, platformError, PlatformThrottled } from './call.js';
+import { platformCall, platformHttpClient, platformError, PlatformThrottled } from './call.js';
 import { refreshDue, type TokenStore } from './token-store.js';
 import type { PlatformClient, PlatformVoucher, QueryResult, RedeemResult, RedemptionState, Refusal, ReverseResult, ReverseTarget } from './types.js';
 
@@ -39,14 +39,7 @@ export class DouyinClient implements PlatformClient {
     private readonly tokens: TokenStore,
   ) {
     this.platformId = s.platformId;
-    this.http = new ResilientHttpClient({
-      name: '抖音',
-      baseURL: s.baseUrl,
-      timeoutMs: s.timeoutMs,
-      retries: 2,
-      retryBaseMs: 50,
-      breaker: { resetTimeoutMs: s.breakerResetMs, volumeThreshold: 5, errorThresholdPercentage: 50 },
-    });
+    this.http = platformHttpClient('抖音', s);
   }
 
   breakerState() {

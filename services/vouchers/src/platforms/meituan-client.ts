@@ -1,8 +1,8 @@
 import { unprocessable } from '@backoffice/contracts';
-import { ResilientHttpClient } from '@backoffice/kit';
+import type { ResilientHttpClient } from '@backoffice/kit';
 import { toFen } from '../domain/money.js';
 import { addDays, businessDate } from '../domain/rules.js';
-import { platformCall, platformError, PlatformThrottled } from './call.js';
+import { platformCall, platformHttpClient, platformError, PlatformThrottled } from './call.js';
 import { meituanSign, meituanTimestamp } from './meituan-sign.js';
 import { refreshDue, type TokenStore } from './token-store.js';
 import type { PlatformClient, PlatformVoucher, QueryResult, RedeemResult, RedemptionState, Refusal, ReverseResult, ReverseTarget } from './types.js';
@@ -40,14 +40,7 @@ export class MeituanClient implements PlatformClient {
     private readonly tokens: TokenStore,
   ) {
     this.platformId = s.platformId;
-    this.http = new ResilientHttpClient({
-      name: '美团',
-      baseURL: s.baseUrl,
-      timeoutMs: s.timeoutMs,
-      retries: 2,
-      retryBaseMs: 50,
-      breaker: { resetTimeoutMs: s.breakerResetMs, volumeThreshold: 5, errorThresholdPercentage: 50 },
-    });
+    this.http = platformHttpClient('美团', s);
   }
 
   breakerState() {
