@@ -196,13 +196,17 @@ export function exportRoutes(deps: OrderDeps) {
   return api.router;
 }
 
-const COMMISSION_COLUMNS: SheetColumn[] = [
+/** The columns both order sheets start with. */
+const ORDER_KEY_COLUMNS: SheetColumn[] = [
   { header: 'ID', key: 'id', width: 8 },
   { header: '订单编号', key: 'order_id', width: 30 },
   { header: '派单编号', key: 'dispatch_id', width: 16 },
   { header: '日期', key: 'date', width: 12 },
   { header: '客服ID', key: 'customer_id', width: 8 },
   { header: '客服', key: 'customer_service_name' },
+];
+const COMMISSION_COLUMNS: SheetColumn[] = [
+  ...ORDER_KEY_COLUMNS,
   { header: '客服佣金', key: 'customer_commission', money: true },
   { header: '写手ID', key: 'writer_id' },
   { header: '写手', key: 'writer_name' },
@@ -236,12 +240,7 @@ const WRITER_COLUMNS: SheetColumn[] = [
   { header: '写手稿费总和', key: 'writer_fee_total', money: true },
 ];
 const ORDER_COLUMNS: SheetColumn[] = [
-  { header: 'ID', key: 'id', width: 8 },
-  { header: '订单编号', key: 'order_id', width: 30 },
-  { header: '派单编号', key: 'dispatch_id', width: 16 },
-  { header: '日期', key: 'date', width: 12 },
-  { header: '客服ID', key: 'customer_id', width: 8 },
-  { header: '客服', key: 'customer_service_name' },
+  ...ORDER_KEY_COLUMNS,
   { header: '写手ID', key: 'writer_id' },
   { header: '写手', key: 'writer_name' },
   { header: '第二写手ID', key: 'writer_id_2' },
